@@ -1,0 +1,160 @@
+import { Observable, lastValueFrom } from 'rxjs';
+import {
+  type OllamaClientOptions,
+  type Timeouts,
+  defaultModel,
+  parseHost,
+  validateClientOptions,
+  validateTimeouts,
+} from './config.js';
+import { toModelResponse } from './operators/toModelResponse.js';
+import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
+import { type RequestContext, type StreamSpec, ndjsonRequest } from './sources/stream.js';
+import { createPlatformTransport } from './transport/platform.js';
+import type { Transport } from './transport/transport.js';
+import type { ChatChunk, ChatMessage, ChatRequest, GenerateRequest, ModelResponse, StreamChunk } from './types.js';
+
+/** Per-call settings, layered over the client's. */
+export interface RequestOptions {
+  /** Model for this call when the request names none. */
+  model?: string;
+  /** Added to (and overriding) the client's headers. */
+  headers?: Record<string, string>;
+  /** Merged over the client's timeouts, phase by phase. */
+  timeouts?: Timeouts;
+  /** Cancels the call; the stream errors with the signal's reason. Unsubscribing needs no signal. */
+  signal?: AbortSignal;
+}
+
+export interface CollectOptions extends RequestOptions {
+  /** Stream the answer (and keep the partial text on failure) or ask for it whole. Default false. */
+  stream?: boolean;
+}
+
+const textOf = <T extends StreamChunk>(chunk: T) => chunk.text;
+const isDone = <T extends StreamChunk>(chunk: T) => chunk.done;
+
+/**
+ * A connection to one Ollama server: its configuration and its own pool of keep-alive connections.
+ * Every method returning an Observable is cold and aborts its request on unsubscribe.
+ *
+ * @example
+ * await using client = new OllamaClient({ host: 'gpu-box', model: 'llama3.2' });
+ * client.generate$('Why is the sky blue?').pipe(collectText()).subscribe(console.log);
+ * const answer = await client.generate('Why is the sky blue?'); // { text, success, … }
+ */
+export class OllamaClient implements AsyncDisposable {
+  /** The resolved base URL, e.g. `http://127.0.0.1:11434`. */
+  readonly host: string;
+  /** The model used when a request names none. */
+  readonly model: string | undefined;
+  private readonly headers: Record<string, string>;
+  private readonly timeouts: Timeouts;
+  private readonly maxConnections: number | undefined;
+  private readonly closing = new AbortController();
+  private transport: Transport | undefined;
+
+  constructor(options: OllamaClientOptions = {}) {
+    const valid = validateClientOptions(options);
+    this.host = parseHost(valid.host);
+    this.model = valid.model ?? defaultModel();
+    this.headers = valid.headers ?? {};
+    this.timeouts = valid.timeouts ?? {};
+    this.maxConnections = valid.maxConnections;
+  }
+
+  /** Streams `/api/generate`. */
+  generate$(prompt: string | GenerateRequest, options: RequestOptions = {}): Observable<StreamChunk> {
+    return this.stream(options, {
+      method: 'POST',
+      path: '/api/generate',
+      body: this.withModel(typeof prompt === 'string' ? { prompt } : prompt, options, true),
+      decode: decodeGenerateLine,
+      isLast: isDone,
+      textOf,
+    });
+  }
+
+  /** Streams `/api/chat`. */
+  chat$(request: ChatRequest | ChatMessage[], options: RequestOptions = {}): Observable<ChatChunk> {
+    return this.stream(options, {
+      method: 'POST',
+      path: '/api/chat',
+      body: this.withModel(Array.isArray(request) ? { messages: request } : request, options, true),
+      decode: decodeChatLine,
+      isLast: isDone,
+      textOf,
+    });
+  }
+
+  /**
+   * The whole answer of `/api/generate` as a `ModelResponse`. Never rejects for server, HTTP or
+   * network failures: they resolve `success: false` with `error`, `statusCode` and the partial text.
+   */
+  generate(prompt: string | GenerateRequest, options: CollectOptions = {}): Promise<ModelResponse> {
+    const request = typeof prompt === 'string' ? { prompt } : prompt;
+    return this.collect(options, {
+      method: 'POST',
+      path: '/api/generate',
+      body: this.withModel(request, options, options.stream ?? false),
+      decode: decodeGenerateLine,
+      isLast: isDone,
+      textOf,
+    });
+  }
+
+  /** The whole answer of `/api/chat` as a `ModelResponse`; never rejects for server failures. */
+  chat(request: ChatRequest | ChatMessage[], options: CollectOptions = {}): Promise<ModelResponse> {
+    return this.collect(options, {
+      method: 'POST',
+      path: '/api/chat',
+      body: this.withModel(Array.isArray(request) ? { messages: request } : request, options, options.stream ?? false),
+      decode: decodeChatLine,
+      isLast: isDone,
+      textOf,
+    });
+  }
+
+  /**
+   * Fails running requests with a `network` error (their partial text kept), refuses new ones and
+   * closes the connections.
+   */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await this.transport?.destroy();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** @internal The one code path of every endpoint: a cold, abortable NDJSON exchange. */
+  stream<T>(options: RequestOptions, spec: StreamSpec<T>): Observable<T> {
+    // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
+    const timeouts = options.timeouts ? { ...this.timeouts, ...validateTimeouts(options.timeouts) } : this.timeouts;
+    return ndjsonRequest(() => this.context(options, timeouts), spec);
+  }
+
+  private collect<T extends StreamChunk>(options: CollectOptions, spec: StreamSpec<T>): Promise<ModelResponse> {
+    return lastValueFrom(this.stream(options, spec).pipe(toModelResponse()));
+  }
+
+  private context(options: RequestOptions, timeouts: Timeouts): RequestContext {
+    this.transport ??= createPlatformTransport({
+      maxConnections: this.maxConnections,
+      connectTimeoutMs: this.timeouts.connect,
+    });
+    return {
+      transport: this.transport,
+      baseUrl: this.host,
+      headers: options.headers ? { ...this.headers, ...options.headers } : this.headers,
+      timeouts,
+      closed: this.closing.signal,
+      signal: options.signal,
+    };
+  }
+
+  private withModel<R extends { model?: string }>(request: R, options: RequestOptions, stream: boolean) {
+    return { ...request, model: request.model ?? options.model ?? this.model ?? '', stream };
+  }
+}

@@ -1,0 +1,141 @@
+import * as t from 'io-ts';
+import { describeErrors } from './protocol/report.js';
+
+export const DEFAULT_HOST = 'http://127.0.0.1:11434';
+const DEFAULT_PORT = '11434';
+
+/** Per-phase limits in milliseconds. An absent phase has no limit. */
+export interface Timeouts {
+  /** Establishing the TCP/TLS connection. */
+  connect?: number;
+  /** From sending the request to the first chunk: covers model load, when Ollama sends no header. */
+  firstToken?: number;
+  /** The longest gap between two chunks. */
+  idle?: number;
+  /** The whole request, start to last chunk. */
+  total?: number;
+}
+
+export interface OllamaClientOptions {
+  /** Ollama's base URL, read like `OLLAMA_HOST`. Default: `OLLAMA_HOST`, else `http://127.0.0.1:11434`. */
+  host?: string;
+  /** Model used when a request names none. Default: `OLLAMA_MODEL`. */
+  model?: string;
+  /** Sent with every request, e.g. `{ Authorization: 'Bearer …' }` for ollama.com or a proxy. */
+  headers?: Record<string, string>;
+  timeouts?: Timeouts;
+  /** Most sockets the client's pool opens to the host. Default: unlimited. */
+  maxConnections?: number;
+}
+
+const PositiveNumber = t.refinement(t.number, (n) => n > 0 && !Number.isNaN(n), 'a positive number (ms)');
+const PositiveInteger = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+
+const TimeoutsCodec = t.exact(
+  t.partial({ connect: PositiveNumber, firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber }),
+  'Timeouts',
+);
+
+const ClientOptionsCodec = t.partial(
+  {
+    host: t.string,
+    model: t.string,
+    headers: t.record(t.string, t.string, 'Record<string, string>'),
+    timeouts: TimeoutsCodec,
+    maxConnections: PositiveInteger,
+  },
+  'OllamaClientOptions',
+);
+
+/** Thrown at construction for a bad option: the message names the field and the value. */
+export class OllamaConfigError extends TypeError {
+  override readonly name = 'OllamaConfigError';
+}
+
+export function validateTimeouts(value: unknown, field = 'timeouts'): Timeouts {
+  return check(TimeoutsCodec, value, field);
+}
+
+export function validateClientOptions(value: unknown): OllamaClientOptions {
+  if (value === undefined) return {};
+  return check(ClientOptionsCodec, value, 'options');
+}
+
+function check<A>(codec: t.Type<A, unknown>, value: unknown, field: string): A {
+  const result = codec.decode(value);
+  if (result._tag === 'Right') return result.right;
+  throw new OllamaConfigError(`Invalid ollama-rx ${field}: ${describeErrors(result.left)}`);
+}
+
+/** Ollama trims spaces and surrounding quotes from its environment variables. */
+function readEnv(name: string): string | undefined {
+  const env = typeof process === 'undefined' ? undefined : process.env?.[name];
+  const value = env?.trim().replace(/^["']+|["']+$/g, '');
+  return value ? value : undefined;
+}
+
+export function defaultModel(): string | undefined {
+  return readEnv('OLLAMA_MODEL');
+}
+
+/**
+ * The base URL for an `OLLAMA_HOST` value, by Ollama's own rules: no scheme means http and port
+ * 11434; `http://` or `https://` without a port means 80 or 443; a path prefix is kept (without its
+ * trailing slash). Throws `OllamaConfigError` for a scheme or port Ollama could not use.
+ *
+ * @example
+ * parseHost('gpu-box')                  // 'http://gpu-box:11434'
+ * parseHost('https://example.com/ollama') // 'https://example.com:443/ollama'
+ */
+export function parseHost(value: string | undefined = readEnv('OLLAMA_HOST')): string {
+  const input = value?.trim().replace(/^["']+|["']+$/g, '') ?? '';
+  if (!input) return DEFAULT_HOST;
+  let scheme = 'http';
+  let rest = input;
+  let defaultPort = DEFAULT_PORT;
+  const schemeEnd = input.indexOf('://');
+  if (schemeEnd !== -1) {
+    scheme = input.slice(0, schemeEnd).toLowerCase();
+    rest = input.slice(schemeEnd + 3);
+    if (scheme === 'http') defaultPort = '80';
+    else if (scheme === 'https') defaultPort = '443';
+    else throw hostError(value, `scheme must be http or https, not "${scheme}"`);
+  }
+  const slash = rest.indexOf('/');
+  const hostPort = slash === -1 ? rest : rest.slice(0, slash);
+  const path = slash === -1 ? '' : rest.slice(slash).replace(/\/+$/, '');
+  const { host, port } = splitHostPort(hostPort, defaultPort, value);
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+  try {
+    new URL(url);
+  } catch {
+    throw hostError(value, 'it is not a valid URL');
+  }
+  return url;
+}
+
+function splitHostPort(hostPort: string, defaultPort: string, original: string | undefined) {
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort);
+  let host: string;
+  let port: string | undefined;
+  if (bracketed) {
+    host = bracketed[1]!;
+    port = bracketed[2];
+  } else if (hostPort.split(':').length > 2) {
+    host = hostPort; // a bare IPv6 address
+  } else {
+    const colon = hostPort.lastIndexOf(':');
+    host = colon === -1 ? hostPort : hostPort.slice(0, colon);
+    port = colon === -1 ? undefined : hostPort.slice(colon + 1);
+  }
+  if (!host) host = '127.0.0.1';
+  if (port === undefined || port === '') port = defaultPort;
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    throw hostError(original, `port must be a number from 0 to 65535, not "${port}"`);
+  }
+  return { host, port: String(Number(port)) };
+}
+
+function hostError(value: string | undefined, why: string): OllamaConfigError {
+  return new OllamaConfigError(`Invalid ollama-rx host ${JSON.stringify(value)}: ${why}`);
+}

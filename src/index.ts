@@ -1,0 +1,12 @@
+export { OllamaClient } from './client.js';
+export type { CollectOptions, RequestOptions } from './client.js';
+export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config.js';
+export type { OllamaClientOptions, Timeouts } from './config.js';
+export { OllamaError } from './errors.js';
+export type { OllamaErrorKind, TimeoutPhase } from './errors.js';
+export { fromOllama } from './sources/fromOllama.js';
+export { fromOllamaChat } from './sources/fromOllamaChat.js';
+export { closeSharedClients } from './sources/defaultClient.js';
+export type { SourceOptions } from './sources/defaultClient.js';
+export type * from './types.js';
+export * from './operators/index.js';

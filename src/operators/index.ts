@@ -1,0 +1,1 @@
+export { toModelResponse } from './toModelResponse.js';

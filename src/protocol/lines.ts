@@ -1,0 +1,137 @@
+import * as t from 'io-ts';
+import { OllamaError } from '../errors.js';
+import type { ChatChunk, GenerationMetrics, StreamChunk, ToolCall } from '../types.js';
+import { describeErrors, preview } from './report.js';
+
+const WireMetrics = t.partial({
+  total_duration: t.number,
+  load_duration: t.number,
+  prompt_eval_count: t.number,
+  prompt_eval_duration: t.number,
+  eval_count: t.number,
+  eval_duration: t.number,
+});
+type WireMetrics = t.TypeOf<typeof WireMetrics>;
+
+const WireFinal = t.partial({
+  model: t.string,
+  created_at: t.string,
+  thinking: t.string,
+  done_reason: t.string,
+});
+
+/** One line of `/api/generate` (streaming) or its whole answer (`stream: false`). */
+export const GenerateLine = t.intersection(
+  [
+    t.type({ response: t.string, done: t.boolean }),
+    WireFinal,
+    t.partial({ context: t.array(t.number) }),
+    WireMetrics,
+  ],
+  'GenerateLine',
+);
+
+export const WireToolCall = t.intersection(
+  [
+    t.type({
+      function: t.intersection([
+        t.type({ name: t.string, arguments: t.UnknownRecord }),
+        t.partial({ index: t.number }),
+      ]),
+    }),
+    t.partial({ id: t.string }),
+  ],
+  'ToolCall',
+);
+
+/** One line of `/api/chat`. */
+export const ChatLine = t.intersection(
+  [
+    t.type({
+      message: t.intersection([
+        t.type({ role: t.string, content: t.string }),
+        t.partial({ thinking: t.string, tool_calls: t.array(WireToolCall) }),
+      ]),
+      done: t.boolean,
+    }),
+    WireFinal,
+    WireMetrics,
+  ],
+  'ChatLine',
+);
+
+const ErrorLine = t.type({ error: t.string });
+
+/**
+ * A decoder for one endpoint's lines. Validation uses the cheap `is` guard on the hot path and runs
+ * the full `decode` only to explain a line that failed it.
+ */
+export function lineDecoder<A, R>(codec: t.Type<A, unknown, unknown>, build: (line: A) => R): (value: unknown) => R {
+  return (value) => {
+    if (codec.is(value)) return build(value);
+    throw lineError(codec, value);
+  };
+}
+
+function lineError(codec: t.Decoder<unknown, unknown>, value: unknown): OllamaError {
+  // Ollama reports a failure after the 200 header as one `{"error": "..."}` line.
+  if (ErrorLine.is(value)) return new OllamaError('server', value.error);
+  const result = codec.decode(value);
+  const why = result._tag === 'Left' ? describeErrors(result.left) : 'unexpected shape';
+  return new OllamaError('protocol', `Ollama sent a line that is not a ${codec.name}: ${why} (line: ${preview(value)})`);
+}
+
+export const decodeGenerateLine = lineDecoder(GenerateLine, (line): StreamChunk => {
+  const chunk: StreamChunk = { text: line.response, done: line.done };
+  if (line.model !== undefined) chunk.model = line.model;
+  if (line.thinking) chunk.thinking = line.thinking;
+  if (line.done) {
+    addFinalFields(chunk, line);
+    if (line.context) chunk.context = line.context;
+  }
+  return chunk;
+});
+
+export const decodeChatLine = lineDecoder(ChatLine, (line): ChatChunk => {
+  const { message } = line;
+  const chunk: ChatChunk = { text: message.content, done: line.done, role: 'assistant' };
+  if (line.model !== undefined) chunk.model = line.model;
+  if (message.thinking) chunk.thinking = message.thinking;
+  if (message.tool_calls?.length) chunk.toolCalls = message.tool_calls.map(toToolCall);
+  if (line.done) addFinalFields(chunk, line);
+  return chunk;
+});
+
+function toToolCall(call: t.TypeOf<typeof WireToolCall>): ToolCall {
+  const { name, arguments: args, index } = call.function;
+  const result: ToolCall = { function: { name, arguments: args } };
+  if (index !== undefined) result.function.index = index;
+  if (call.id !== undefined) result.id = call.id;
+  return result;
+}
+
+function addFinalFields(chunk: StreamChunk, line: WireMetrics & { done_reason?: string }): void {
+  if (line.done_reason !== undefined) chunk.doneReason = line.done_reason;
+  const metrics = toMetrics(line);
+  if (metrics) chunk.metrics = metrics;
+}
+
+const NS_PER_MS = 1e6;
+
+/** Protocol nanoseconds to milliseconds; undefined when the line carries no metric at all. */
+export function toMetrics(line: WireMetrics): GenerationMetrics | undefined {
+  const metrics: GenerationMetrics = {};
+  let any = false;
+  const set = (key: keyof GenerationMetrics, value: number | undefined, scale: number) => {
+    if (value === undefined) return;
+    metrics[key] = value / scale;
+    any = true;
+  };
+  set('totalMs', line.total_duration, NS_PER_MS);
+  set('loadMs', line.load_duration, NS_PER_MS);
+  set('promptEvalCount', line.prompt_eval_count, 1);
+  set('promptEvalMs', line.prompt_eval_duration, NS_PER_MS);
+  set('evalCount', line.eval_count, 1);
+  set('evalMs', line.eval_duration, NS_PER_MS);
+  return any ? metrics : undefined;
+}

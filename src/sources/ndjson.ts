@@ -1,0 +1,79 @@
+import { OllamaError } from '../errors.js';
+
+const NEWLINE = 0x0a;
+
+/** Longest line accepted before the stream is failed as a protocol error: memory stays bounded. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Splits NDJSON bytes into lines for any TCP read boundaries. A newline byte never occurs inside a
+ * multi-byte UTF-8 character, so everything up to the last newline of a read decodes in one call;
+ * only the tail after it is held back.
+ */
+export class NdjsonSplitter {
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {}
+
+  push(bytes: Uint8Array, onLine: (line: string) => void): void {
+    const lastNewline = bytes.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) {
+      this.hold(bytes);
+      return;
+    }
+    const complete = bytes.subarray(0, lastNewline);
+    this.emitLines(this.heldBytes === 0 ? complete : this.takeHeld(complete), onLine);
+    if (lastNewline + 1 < bytes.length) this.hold(bytes.subarray(lastNewline + 1));
+  }
+
+  /** The last line may lack its newline. */
+  end(onLine: (line: string) => void): void {
+    if (this.heldBytes > 0) this.emitLines(this.takeHeld(new Uint8Array(0)), onLine);
+  }
+
+  private emitLines(bytes: Uint8Array, onLine: (line: string) => void): void {
+    const text = this.decoder.decode(bytes);
+    let start = 0;
+    while (start <= text.length) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      if (end - start > this.maxLineBytes) throw lineTooLong(this.maxLineBytes);
+      if (!isBlank(text, start, end)) onLine(text.slice(start, end));
+      start = end + 1;
+    }
+  }
+
+  private hold(bytes: Uint8Array): void {
+    this.heldBytes += bytes.length;
+    if (this.heldBytes > this.maxLineBytes) throw lineTooLong(this.maxLineBytes);
+    // Copied: a transport may reuse the buffer it handed us.
+    this.held.push(bytes.slice());
+  }
+
+  private takeHeld(tail: Uint8Array): Uint8Array {
+    const joined = new Uint8Array(this.heldBytes + tail.length);
+    let offset = 0;
+    for (const part of this.held) {
+      joined.set(part, offset);
+      offset += part.length;
+    }
+    joined.set(tail, offset);
+    this.held = [];
+    this.heldBytes = 0;
+    return joined;
+  }
+}
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 0x20 && code !== 0x0d && code !== 0x09) return false;
+  }
+  return true;
+}
+
+function lineTooLong(max: number): OllamaError {
+  return new OllamaError('protocol', `Ollama sent a line longer than ${max} bytes; the stream was stopped to bound memory`);
+}

@@ -1,0 +1,169 @@
+import { Observable } from 'rxjs';
+import type { Timeouts } from '../config.js';
+import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
+import { preview } from '../protocol/report.js';
+import type { Transport, TransportRequest } from '../transport/transport.js';
+import { NdjsonSplitter } from './ndjson.js';
+import { PhaseTimers, timeoutError } from './timers.js';
+
+/** One endpoint's exchange: what to send, how to read each line, which line is the last. */
+export interface StreamSpec<T> {
+  method: TransportRequest['method'];
+  path: string;
+  body?: unknown;
+  /** Turns one parsed JSON line into an item; throws an `OllamaError` for a line it rejects. */
+  decode(value: unknown): T;
+  /** The line after which the stream is complete (`done: true`); a body ending before it fails. */
+  isLast(item: T): boolean;
+  /** The text an item adds, kept as `partialText` if the stream fails. */
+  textOf?(item: T): string;
+  /** An empty 2xx body is a complete answer (DELETE, copy). */
+  emptyBodyIsAnswer?: boolean;
+}
+
+/** Everything a request needs from its client, resolved at subscription. */
+export interface RequestContext {
+  transport: Transport;
+  baseUrl: string;
+  headers: Record<string, string>;
+  timeouts: Timeouts;
+  /** Aborted when the client is closed: running requests fail instead of hanging. */
+  closed: AbortSignal;
+  /** The caller's own cancellation: the stream errors with its reason. */
+  signal?: AbortSignal;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/x-ndjson, application/json' };
+
+/**
+ * A cold Observable of one HTTP exchange with Ollama, read as NDJSON. Nothing is sent before
+ * subscription; unsubscribing aborts the request in whatever phase it is — connecting, waiting for
+ * the model to load, or reading the body — and is never reported as an error.
+ */
+export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: StreamSpec<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const context = resolveContext();
+    const abort = new AbortController();
+    const splitter = new NdjsonSplitter();
+    const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
+    let partialText = '';
+    let sawLast = false;
+
+    const fail = (error: unknown) => {
+      if (subscriber.closed) return;
+      subscriber.error(toOllamaError(error, partialText));
+    };
+    const onClientClosed = () => fail(new OllamaError('network', 'The OllamaClient was closed while this request was running'));
+    const onCallerAbort = () => {
+      if (!subscriber.closed) subscriber.error(context.signal!.reason);
+    };
+
+    const onLine = (line: string) => {
+      if (subscriber.closed || sawLast) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (cause) {
+        throw new OllamaError('protocol', `Ollama sent a line that is not JSON: ${preview(line)}`, { cause });
+      }
+      const item = spec.decode(value);
+      timers.chunk();
+      if (spec.textOf) partialText += spec.textOf(item);
+      sawLast = spec.isLast(item);
+      subscriber.next(item);
+    };
+    const onBytes = (bytes: Uint8Array) => {
+      if (subscriber.closed) return;
+      try {
+        splitter.push(bytes, onLine);
+      } catch (error) {
+        fail(error);
+      }
+    };
+
+    const exchange = async () => {
+      const url = context.baseUrl + spec.path;
+      const response = await context.transport
+        .request({
+          method: spec.method,
+          url,
+          headers: spec.body === undefined ? context.headers : { ...JSON_HEADERS, ...context.headers },
+          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          signal: abort.signal,
+        })
+        .catch((error: unknown) => {
+          throw transportError(error, context.baseUrl, context.timeouts.connect);
+        });
+      if (subscriber.closed) return;
+      if (response.status < 200 || response.status >= 300) {
+        const body = await response.text().catch(() => '');
+        throw errorFromResponse(response.status, response.statusText, body);
+      }
+      let received = 0;
+      await response
+        .readBody((bytes) => {
+          received += bytes.length;
+          onBytes(bytes);
+        })
+        .catch((error: unknown) => {
+          throw transportError(error, context.baseUrl, context.timeouts.connect);
+        });
+      if (subscriber.closed) return;
+      splitter.end(onLine);
+      if (subscriber.closed) return;
+      if (!sawLast && !(spec.emptyBodyIsAnswer && received === 0)) {
+        throw new OllamaError('protocol', `Ollama's answer to ${spec.path} ended before its final line (no "done": true)`);
+      }
+      subscriber.complete();
+    };
+
+    context.closed.addEventListener('abort', onClientClosed);
+    context.signal?.addEventListener('abort', onCallerAbort);
+    if (context.closed.aborted) onClientClosed();
+    else if (context.signal?.aborted) onCallerAbort();
+    else {
+      timers.start();
+      exchange().catch(fail);
+    }
+
+    return () => {
+      timers.stop();
+      context.closed.removeEventListener('abort', onClientClosed);
+      context.signal?.removeEventListener('abort', onCallerAbort);
+      // Unconditional, like Angular's FetchBackend: a no-op once the body is read, and otherwise
+      // the only way to stop the server generating.
+      abort.abort();
+    };
+  });
+}
+
+/** undici's and fetch's failures as `OllamaError`s that say what happened, in words. */
+export function transportError(error: unknown, baseUrl: string, connectTimeoutMs?: number): OllamaError {
+  if (error instanceof OllamaError) return error;
+  const code = errorCode(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return timeoutError('connect', connectTimeoutMs, error);
+    case 'ECONNREFUSED':
+      return new OllamaError('network', `connection refused by ${baseUrl}: is Ollama running? (ECONNREFUSED)`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new OllamaError('network', `cannot resolve the host of ${baseUrl} (${code})`, { cause: error });
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return new OllamaError('network', `connection to ${baseUrl} was reset: ${reason} (${code})`, { cause: error });
+    default:
+      return new OllamaError('network', `request to ${baseUrl} failed: ${reason}${code ? ` (${code})` : ''}`, { cause: error });
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

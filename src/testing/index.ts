@@ -1,0 +1,4 @@
+export { startTestServer, DEFAULT_TOKENS } from './server.js';
+export type { ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server.js';
+export { simulatedModel, DEMO_ANSWER } from './simulated.js';
+export { chunkValues } from './marbles.js';

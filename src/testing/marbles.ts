@@ -1,0 +1,22 @@
+import type { StreamChunk } from '../types.js';
+
+/**
+ * Marble values for chunk streams, in one line: each letter's text, the last letter marked done.
+ *
+ * @example
+ * testScheduler.run(({ cold, expectObservable }) => {
+ *   const source = cold('a-b-c|', chunkValues({ a: 'Hel', b: 'lo', c: '' }, 'c'));
+ *   expectObservable(source.pipe(scanText())).toBe('a-b-c|', { a: 'Hel', b: 'Hello', c: 'Hello' });
+ * });
+ */
+export function chunkValues<K extends string>(
+  texts: Record<K, string>,
+  doneKey?: K,
+  extra: Partial<Record<K, Partial<StreamChunk>>> = {},
+): Record<K, StreamChunk> {
+  const values = {} as Record<K, StreamChunk>;
+  for (const key of Object.keys(texts) as K[]) {
+    values[key] = { text: texts[key], done: key === doneKey, ...extra[key] };
+  }
+  return values;
+}

@@ -1,0 +1,391 @@
+import { EventEmitter } from 'node:events';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ToolCall } from '../types.js';
+
+/** How a scripted model answers `/api/generate` and `/api/chat`. */
+export interface ModelScript {
+  /** The answer, token by token. A function receives the request body. Default: a short greeting. */
+  tokens?: readonly string[] | ((request: RecordedRequest['body']) => readonly string[]);
+  /** Reasoning tokens streamed before the answer. */
+  thinking?: readonly string[];
+  /** Tool calls sent in one chunk after the text (chat). */
+  toolCalls?: readonly ToolCall[];
+  /** Pause before each token. */
+  tokenDelayMs?: number;
+  /** Model load: a pause before anything, headers included, is sent. */
+  loadDelayMs?: number;
+  /** After this many tokens, send one `{"error": …}` line (HTTP 200 already sent) and end. */
+  errorAfterTokens?: number;
+  errorMessage?: string;
+  /** After this many tokens, end the body cleanly without a `done: true` line. */
+  endAfterTokens?: number;
+  /** After this many tokens, reset the connection. */
+  resetAfterTokens?: number;
+  /** Answer with this status and body instead (an object is sent as JSON). */
+  status?: number;
+  body?: string | object;
+  contentType?: string;
+  /** Answer 200 with exactly these body pieces, each written separately (split lines, UTF-8). */
+  raw?: ReadonlyArray<string | Uint8Array>;
+  /** Pause between raw pieces. */
+  rawDelayMs?: number;
+  doneReason?: string;
+  context?: readonly number[];
+}
+
+export interface RecordedRequest {
+  id: number;
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown> | undefined;
+  receivedAt: number;
+  /** When the answer was fully written. */
+  finishedAt?: number;
+  /** When the client went away before the answer was fully written: the server saw the abort. */
+  disconnectedAt?: number;
+  /** Which TCP connection carried it (1-based, in accept order): equal ids mean a reused socket. */
+  connection: number;
+}
+
+export interface TestServerOptions {
+  models?: Record<string, ModelScript>;
+  port?: number;
+}
+
+export interface TestServer {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  readonly url: string;
+  readonly requests: readonly RecordedRequest[];
+  /** TCP connections accepted so far. */
+  readonly connectionCount: number;
+  /** TCP connections open now. */
+  readonly openConnections: number;
+  setModel(name: string, script: ModelScript): void;
+  /** Resolves when `predicate` holds, re-checked on every server event; rejects after `timeoutMs`. */
+  until(predicate: () => unknown, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TOKENS = ['Hello', '!', ' I', ' am', ' a', ' test', ' model', '.'];
+
+const NDJSON = 'application/x-ndjson';
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, HEAD, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization, accept',
+  'access-control-max-age': '600',
+};
+
+/**
+ * A real loopback HTTP server speaking Ollama's protocol, scripted per model name: token lists and
+ * pace, model-load pauses with no headers, mid-stream errors, raw byte pieces, any status and body.
+ * It records every request and when each client disconnected.
+ *
+ * @example
+ * const server = await startTestServer({ models: { tiny: { tokens: ['Hi', '!'], tokenDelayMs: 5 } } });
+ * const text = await lastValueFrom(fromOllama('Hello', { host: server.url, model: 'tiny' }).pipe(collectText()));
+ * await server.close();
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const models = new Map(Object.entries(options.models ?? {}));
+  const requests: RecordedRequest[] = [];
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const sockets = new Set<Socket>();
+  const socketIds = new WeakMap<Socket, number>();
+  let connectionCount = 0;
+  const changed = () => events.emit('change');
+
+  const server: Server = createServer((req, res) => {
+    const record: RecordedRequest = {
+      id: requests.length + 1,
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0]!,
+      headers: req.headers,
+      body: undefined,
+      receivedAt: performance.now(),
+      connection: socketIds.get(req.socket) ?? 0,
+    };
+    requests.push(record);
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (res.writableFinished) record.finishedAt ??= performance.now();
+      else record.disconnectedAt = performance.now();
+      gone.abort();
+      changed();
+    });
+    changed();
+    handle(req, res, record, gone.signal).catch((error: unknown) => {
+      if (!gone.signal.aborted && !res.headersSent) sendJson(res, 500, { error: String(error) });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => {
+    socketIds.set(socket, ++connectionCount);
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      changed();
+    });
+    changed();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, gone: AbortSignal) {
+    for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    await parseBody(req, res, record);
+    changed();
+    if (res.writableEnded) return;
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const route = `${record.method} ${record.path}`;
+    switch (route) {
+      case 'POST /api/generate':
+      case 'POST /api/chat':
+        return answer(res, record, route === 'POST /api/chat', gone);
+      case 'GET /api/version':
+        return sendJson(res, 200, { version: '0.12.0-test' });
+      case 'GET /api/tags':
+        return sendJson(res, 200, { models: [...models.keys()].map(modelInfo) });
+      case 'GET /':
+      case 'HEAD /':
+        return void res.writeHead(200, { 'content-type': 'text/plain' }).end('Ollama is running');
+      default:
+        return sendJson(res, 404, { error: `no route ${route}` });
+    }
+  }
+
+  async function answer(res: ServerResponse, record: RecordedRequest, chat: boolean, gone: AbortSignal) {
+    const body = record.body ?? {};
+    const model = typeof body.model === 'string' ? body.model : '';
+    if (!model) return sendJson(res, 400, { error: 'model is required' });
+    const script = models.get(model);
+    if (!script) return sendJson(res, 404, { error: `model '${model}' not found` });
+    if (!(await pause(script.loadDelayMs, gone))) return;
+    if (script.status !== undefined || script.body !== undefined) {
+      const status = script.status ?? 200;
+      if (typeof script.body === 'string' || script.body === undefined) {
+        res.writeHead(status, { 'content-type': script.contentType ?? 'text/html' });
+        return void res.end(script.body ?? '');
+      }
+      return sendJson(res, status, script.body);
+    }
+    if (script.raw) {
+      res.writeHead(200, { 'content-type': NDJSON });
+      for (const [i, piece] of script.raw.entries()) {
+        if (i > 0 && !(await pause(script.rawDelayMs, gone))) return;
+        if (!(await write(res, piece))) return;
+      }
+      return void res.end();
+    }
+    const lines = new ScriptLines(model, chat, script, body);
+    if (body.stream === false) return sendJson(res, 200, lines.whole());
+
+    res.writeHead(200, { 'content-type': NDJSON });
+    const tokens = lines.tokens;
+    const interrupted = (sent: number): boolean => {
+      if (sent === script.errorAfterTokens) {
+        const message = script.errorMessage ?? 'an error was encountered while running the model';
+        res.end(JSON.stringify({ error: message }) + '\n');
+      } else if (sent === script.endAfterTokens) res.end();
+      else if (sent === script.resetAfterTokens) res.destroy();
+      else return false;
+      return true;
+    };
+    for (let i = 0; i < tokens.length; i++) {
+      if (interrupted(i)) return;
+      if (script.tokenDelayMs && !(await pause(script.tokenDelayMs, gone))) return;
+      if (!(await write(res, lines.token(tokens[i]!)))) return;
+    }
+    if (interrupted(tokens.length)) return;
+    res.end(lines.final());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get connectionCount() {
+      return connectionCount;
+    },
+    get openConnections() {
+      return sockets.size;
+    },
+    setModel(name, script) {
+      models.set(name, script);
+    },
+    until(predicate, timeoutMs = 5_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!predicate()) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`test server: condition not met within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          events.off('change', check);
+        };
+        events.on('change', check);
+        check();
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** The NDJSON lines of one scripted answer, in Ollama's exact shapes. */
+class ScriptLines {
+  readonly tokens: readonly string[];
+  private readonly createdAt = new Date().toISOString();
+  private readonly prefix: string;
+
+  constructor(
+    private readonly model: string,
+    private readonly chat: boolean,
+    private readonly script: ModelScript,
+    body: Record<string, unknown>,
+  ) {
+    const tokens = typeof script.tokens === 'function' ? script.tokens(body) : (script.tokens ?? DEFAULT_TOKENS);
+    this.thinkingCount = script.thinking?.length ?? 0;
+    this.tokens = [...(script.thinking ?? []), ...tokens];
+    this.prefix = `{"model":${JSON.stringify(model)},"created_at":"${this.createdAt}",`;
+  }
+
+  private readonly thinkingCount: number;
+  private sent = 0;
+
+  token(token: string): string {
+    const thinking = this.sent++ < this.thinkingCount;
+    const text = JSON.stringify(token);
+    if (this.chat) {
+      const message = thinking
+        ? `{"role":"assistant","content":"","thinking":${text}}`
+        : `{"role":"assistant","content":${text}}`;
+      return `${this.prefix}"message":${message},"done":false}\n`;
+    }
+    return thinking
+      ? `${this.prefix}"response":"","thinking":${text},"done":false}\n`
+      : `${this.prefix}"response":${text},"done":false}\n`;
+  }
+
+  final(): string {
+    const line: Record<string, unknown> = { model: this.model, created_at: this.createdAt };
+    if (this.chat) {
+      const message: Record<string, unknown> = { role: 'assistant', content: '' };
+      if (this.script.toolCalls) message.tool_calls = this.script.toolCalls;
+      line.message = message;
+    } else {
+      line.response = '';
+    }
+    Object.assign(line, { done: true, done_reason: this.script.doneReason ?? 'stop' });
+    if (!this.chat) line.context = this.script.context ?? [1, 2, 3];
+    Object.assign(line, this.metrics());
+    return JSON.stringify(line) + '\n';
+  }
+
+  /** The `stream: false` answer: everything in one object. */
+  whole(): Record<string, unknown> {
+    const answer = this.tokens.slice(this.thinkingCount).join('');
+    const thinking = this.tokens.slice(0, this.thinkingCount).join('');
+    const final = JSON.parse(this.final()) as Record<string, unknown>;
+    if (this.chat) {
+      const message = final.message as Record<string, unknown>;
+      message.content = answer;
+      if (thinking) message.thinking = thinking;
+    } else {
+      final.response = answer;
+      if (thinking) final.thinking = thinking;
+    }
+    return final;
+  }
+
+  private metrics() {
+    const evalCount = this.tokens.length;
+    return {
+      total_duration: 1_500_000_000 + evalCount * 20_000_000,
+      load_duration: 1_000_000_000,
+      prompt_eval_count: 12,
+      prompt_eval_duration: 250_000_000,
+      eval_count: evalCount,
+      eval_duration: evalCount * 20_000_000,
+    };
+  }
+}
+
+function modelInfo(name: string) {
+  return {
+    name,
+    model: name,
+    modified_at: '2026-01-01T00:00:00.000000000Z',
+    size: 1_000_000,
+    digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+    details: { format: 'gguf', family: 'test', parameter_size: '1B', quantization_level: 'Q4_0' },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function parseBody(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Promise<void> {
+  const text = await readBody(req);
+  try {
+    record.body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  } catch {
+    sendJson(res, 400, { error: 'invalid character in request body' });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Waits unless the client is gone; false when it is. */
+async function pause(ms: number | undefined, gone: AbortSignal): Promise<boolean> {
+  if (gone.aborted) return false;
+  if (!ms) return true;
+  try {
+    await sleep(ms, undefined, { signal: gone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes with backpressure; false when the client is gone. */
+async function write(res: ServerResponse, data: string | Uint8Array): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (res.write(data)) return true;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+  return !res.destroyed;
+}

@@ -1,0 +1,58 @@
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+
+/**
+ * Browser transport over the platform's `fetch`. The browser owns the connection pool, so closing
+ * only refuses new requests; destroying also aborts running ones.
+ */
+export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): Transport {
+  const running = new Set<AbortController>();
+  let closed = false;
+  return {
+    async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
+      if (closed) throw new Error('The client is closed');
+      const controller = new AbortController();
+      const forward = () => controller.abort(signal.reason);
+      signal.addEventListener('abort', forward, { once: true });
+      if (signal.aborted) forward();
+      running.add(controller);
+      const release = () => {
+        running.delete(controller);
+        signal.removeEventListener('abort', forward);
+      };
+      try {
+        const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          readBody: (onBytes) => readStream(response, onBytes).finally(release),
+          text: () => response.text().finally(release),
+        };
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    async close() {
+      closed = true;
+    },
+    async destroy() {
+      closed = true;
+      for (const controller of running) controller.abort();
+      running.clear();
+    },
+  };
+}
+
+async function readStream(response: Response, onBytes: (bytes: Uint8Array) => void): Promise<void> {
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      onBytes(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,30 @@
+import { type Observable, firstValueFrom, lastValueFrom, materialize, toArray } from 'rxjs';
+import { OllamaError } from '../src/errors.js';
+
+/** Every notification of a stream, so a test can assert values and the error together. */
+export async function settle<T>(source: Observable<T>): Promise<{ values: T[]; error?: unknown; completed: boolean }> {
+  const notifications = await lastValueFrom(source.pipe(materialize(), toArray()));
+  const values: T[] = [];
+  let error: unknown;
+  let completed = false;
+  for (const n of notifications) {
+    if (n.kind === 'N') values.push(n.value as T);
+    else if (n.kind === 'E') error = n.error;
+    else completed = true;
+  }
+  return { values, error, completed };
+}
+
+/** The stream's error, which must be an OllamaError. */
+export async function ollamaError(source: Observable<unknown>): Promise<OllamaError> {
+  const { error, completed } = await settle(source);
+  if (completed) throw new Error('expected the stream to fail, but it completed');
+  if (!(error instanceof OllamaError)) throw new Error(`expected an OllamaError, got ${String(error)}`);
+  return error;
+}
+
+export const first = firstValueFrom;
+
+export function texts(chunks: { text: string }[]): string {
+  return chunks.map((chunk) => chunk.text).join('');
+}
