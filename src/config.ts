@@ -31,12 +31,32 @@ export interface OllamaClientOptions {
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && !Number.isNaN(n), 'a positive number (ms)');
 const PositiveInteger = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
 
-const TimeoutsCodec = t.exact(
-  t.partial({ connect: PositiveNumber, firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber }),
+/** Like `t.partial`, but an unknown key (a typo such as `idel`) fails instead of being ignored. */
+function options<P extends t.Props>(props: P, name: string) {
+  const partial = t.partial(props, name);
+  return new t.Type<t.TypeOf<typeof partial>, unknown, unknown>(
+    name,
+    partial.is,
+    (input, context) => {
+      if (typeof input === 'object' && input !== null) {
+        const unknown = Object.keys(input).find((key) => !Object.hasOwn(props, key));
+        if (unknown !== undefined) {
+          const message = `unknown option "${unknown}" (expected one of ${Object.keys(props).join(', ')})`;
+          return t.failure((input as Record<string, unknown>)[unknown], t.appendContext(context, unknown, t.unknown), message);
+        }
+      }
+      return partial.validate(input, context);
+    },
+    t.identity,
+  );
+}
+
+const TimeoutsCodec = options(
+  { connect: PositiveNumber, firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber },
   'Timeouts',
 );
 
-const ClientOptionsCodec = t.partial(
+const ClientOptionsCodec = options(
   {
     host: t.string,
     model: t.string,
@@ -52,8 +72,11 @@ export class OllamaConfigError extends TypeError {
   override readonly name = 'OllamaConfigError';
 }
 
-export function validateTimeouts(value: unknown, field = 'timeouts'): Timeouts {
-  return check(TimeoutsCodec, value, field);
+const RequestTimeoutsCodec = t.type({ timeouts: TimeoutsCodec });
+
+/** Per-call timeouts, with errors worded like the constructor's (`timeouts.idle: …`). */
+export function validateTimeouts(value: unknown): Timeouts {
+  return check(RequestTimeoutsCodec, { timeouts: value }, 'options').timeouts;
 }
 
 export function validateClientOptions(value: unknown): OllamaClientOptions {

@@ -15,7 +15,8 @@ export function describeErrors(errors: t.Errors): string {
       .join('.');
     const last = error.context[error.context.length - 1];
     const expected = last ? last.type.name : 'a value';
-    seen.add(`${path || '(root)'}: expected ${expected}, got ${preview(error.value)}`);
+    const problem = error.message ?? `expected ${expected}, got ${preview(error.value)}`;
+    seen.add(`${path || '(root)'}: ${problem}`);
   }
   return [...seen].join('; ');
 }

@@ -14,6 +14,8 @@ export interface ModelScript {
   toolCalls?: readonly ToolCall[];
   /** Pause before each token. */
   tokenDelayMs?: number;
+  /** One long pause after this many tokens: a model that stalls mid-answer. */
+  stall?: { afterTokens: number; ms: number };
   /** Model load: a pause before anything, headers included, is sent. */
   loadDelayMs?: number;
   /** After this many tokens, send one `{"error": …}` line (HTTP 200 already sent) and end. */
@@ -197,6 +199,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     for (let i = 0; i < tokens.length; i++) {
       if (interrupted(i)) return;
       if (script.tokenDelayMs && !(await pause(script.tokenDelayMs, gone))) return;
+      if (i === script.stall?.afterTokens && !(await pause(script.stall.ms, gone))) return;
       if (!(await write(res, lines.token(tokens[i]!)))) return;
     }
     if (interrupted(tokens.length)) return;

@@ -26,7 +26,9 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
         readBody: (onBytes) =>
           new Promise<void>((resolve, reject) => {
             stream.on('data', onBytes);
-            stream.once('end', resolve);
+            // undici hands a finished socket back to the pool only after a full event-loop turn;
+            // settling after that turn lets a follow-up request (concat, retry) reuse it.
+            stream.once('end', () => setImmediate(resolve));
             stream.once('error', reject);
           }),
         text: () => stream.text(),

@@ -1,0 +1,156 @@
+import { concat, lastValueFrom } from 'rxjs';
+import { OllamaClient } from '../src/client.js';
+import { OllamaError } from '../src/errors.js';
+import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { ollamaError, settle, texts } from './helpers.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    models: {
+      tiny: { tokens: ['Hel', 'lo', '!'] },
+      thinker: { thinking: ['Hmm', '…'], tokens: ['42'] },
+      slowLoad: { tokens: ['x'], loadDelayMs: 5_000 },
+      stalls: { tokens: ['a', 'b', 'c'], stall: { afterTokens: 2, ms: 10_000 } },
+      steady: { tokens: Array.from({ length: 50 }, (_, i) => `${i} `), tokenDelayMs: 15 },
+      broken: { tokens: ['par', 'tial', '!'], errorAfterTokens: 2, errorMessage: 'model runner crashed' },
+    },
+  });
+});
+afterAll(() => server.close());
+
+describe('OllamaClient', () => {
+  it('reuses one keep-alive connection for sequential requests', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny' });
+    const before = server.requests.length;
+    const { values } = await settle(concat(client.generate$('a'), client.generate$('b'), client.generate$('c')));
+    expect(texts(values)).toBe('Hello!Hello!Hello!');
+    const connections = new Set(server.requests.slice(before).map((r) => r.connection));
+    expect(connections.size).toBe(1);
+    await client.close();
+  });
+
+  it('sends the client headers, overridden per call', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny', headers: { authorization: 'Bearer secret', 'x-app': 'a' } });
+    await lastValueFrom(client.generate$('x', { headers: { 'x-app': 'b' } }));
+    expect(server.requests.at(-1)!.headers).toMatchObject({ authorization: 'Bearer secret', 'x-app': 'b' });
+    await client.close();
+  });
+
+  describe('generate() resolves a ModelResponse and never rejects for server failures', () => {
+    const client = () => new OllamaClient({ host: server.url, model: 'tiny' });
+
+    it('non-streaming by default: one request with stream false, the whole text', async () => {
+      const c = client();
+      const response = await c.generate('hi');
+      expect(server.requests.at(-1)!.body).toMatchObject({ stream: false, prompt: 'hi' });
+      expect(response).toMatchObject({ text: 'Hello!', success: true, done: true });
+      expect(response.metrics).toMatchObject({ evalCount: 3 });
+      expect(response.context).toEqual([1, 2, 3]);
+      await c.close();
+    });
+
+    it('streaming on request: the same answer collected from the stream', async () => {
+      const c = client();
+      const response = await c.generate('hi', { stream: true });
+      expect(server.requests.at(-1)!.body).toMatchObject({ stream: true });
+      expect(response).toMatchObject({ text: 'Hello!', success: true, done: true });
+      await c.close();
+    });
+
+    it('keeps thinking apart from the answer', async () => {
+      const c = client();
+      expect(await c.generate({ prompt: 'q', model: 'thinker', think: true })).toMatchObject({ text: '42', thinking: 'Hmm…' });
+      expect(await c.generate({ prompt: 'q', model: 'thinker' }, { stream: true })).toMatchObject({ text: '42', thinking: 'Hmm…' });
+      await c.close();
+    });
+
+    it('unknown model: success false with the status and kind', async () => {
+      const c = client();
+      expect(await c.generate({ prompt: 'q', model: 'missing' })).toEqual({
+        text: '',
+        success: false,
+        done: false,
+        error: "model 'missing' not found",
+        statusCode: 404,
+        kind: 'model_not_found',
+      });
+      await c.close();
+    });
+
+    it('mid-stream failure: success false with the partial text', async () => {
+      const c = client();
+      expect(await c.generate({ prompt: 'q', model: 'broken' }, { stream: true })).toMatchObject({
+        text: 'partial',
+        success: false,
+        error: 'model runner crashed',
+        kind: 'server',
+      });
+      await c.close();
+    });
+
+    it('unreachable server: success false, kind network', async () => {
+      const unreachable = await startTestServer();
+      const host = unreachable.url;
+      await unreachable.close();
+      const c = new OllamaClient({ host, model: 'tiny' });
+      const response = await c.generate('x');
+      expect(response).toMatchObject({ success: false, kind: 'network', text: '' });
+      expect(response.error).toMatch(/connection refused .* \(ECONNREFUSED\)/);
+      await c.close();
+    });
+  });
+
+  describe('per-phase timeouts', () => {
+    it('firstToken covers the model load, before any header', async () => {
+      const client = new OllamaClient({ host: server.url, model: 'slowLoad', timeouts: { firstToken: 50 } });
+      const error = await ollamaError(client.generate$('x'));
+      expect(error).toMatchObject({ kind: 'timeout', phase: 'firstToken', partialText: '' });
+      expect(error.message).toContain('timeout');
+      await server.until(() => server.requests.at(-1)!.disconnectedAt);
+      await client.close();
+    });
+
+    it('idle is the longest gap between chunks and keeps the partial text', async () => {
+      const client = new OllamaClient({ host: server.url, model: 'stalls' });
+      const { values, error } = await settle(client.generate$('x', { timeouts: { idle: 100, firstToken: 10_000 } }));
+      expect(texts(values)).toBe('ab');
+      expect(error).toMatchObject({ kind: 'timeout', phase: 'idle', partialText: 'ab' });
+      await server.until(() => server.requests.at(-1)!.disconnectedAt);
+      await client.close();
+    });
+
+    it('total bounds the whole stream and keeps the partial text', async () => {
+      const client = new OllamaClient({ host: server.url, model: 'steady', timeouts: { total: 200 } });
+      const { values, error } = await settle(client.generate$('x'));
+      expect(error).toBeInstanceOf(OllamaError);
+      expect(error).toMatchObject({ kind: 'timeout', phase: 'total' });
+      expect((error as OllamaError).partialText).toBe(texts(values));
+      expect(values.length).toBeGreaterThan(0);
+      await server.until(() => server.requests.at(-1)!.disconnectedAt);
+      await client.close();
+    });
+
+    it('a steady stream never trips idle even when the whole stream is longer than it', async () => {
+      const client = new OllamaClient({ host: server.url, model: 'steady', timeouts: { idle: 400 } });
+      const { values, completed } = await settle(client.generate$('x'));
+      expect(completed).toBe(true);
+      expect(values).toHaveLength(51);
+      await client.close();
+    });
+  });
+
+  it('close() fails running streams with the partial text and refuses new ones', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'steady' });
+    const result = settle(client.generate$('x'));
+    await server.until(() => server.requests.at(-1)!.body?.model === 'steady');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await client.close();
+    const { values, error } = await result;
+    expect(error).toMatchObject({ kind: 'network', partialText: texts(values) });
+    expect((error as Error).message).toContain('closed');
+    await server.until(() => server.requests.at(-1)!.disconnectedAt);
+    expect((await ollamaError(client.generate$('again'))).message).toContain('closed');
+  });
+});
