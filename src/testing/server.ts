@@ -196,14 +196,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       else return false;
       return true;
     };
+    // Unpaced, uninterrupted answers go out in writes of up to 64 kB: one write per line would make
+    // this server, not the client under test, the bottleneck of a throughput benchmark.
+    const paced = Boolean(script.tokenDelayMs || script.stall);
+    const cutShort = [script.errorAfterTokens, script.endAfterTokens, script.resetAfterTokens].some((n) => n !== undefined);
+    const batchBytes = paced || cutShort ? 0 : 64 * 1024;
+    let batch = '';
     for (let i = 0; i < tokens.length; i++) {
       if (interrupted(i)) return;
       if (script.tokenDelayMs && !(await pause(script.tokenDelayMs, gone))) return;
       if (i === script.stall?.afterTokens && !(await pause(script.stall.ms, gone))) return;
-      if (!(await write(res, lines.token(tokens[i]!)))) return;
+      batch += lines.token(tokens[i]!);
+      if (batch.length < batchBytes) continue;
+      if (!(await write(res, batch))) return;
+      batch = '';
     }
     if (interrupted(tokens.length)) return;
-    res.end(lines.final());
+    res.end(batch + lines.final());
   }
 
   await new Promise<void>((resolve, reject) => {
