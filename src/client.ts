@@ -9,10 +9,31 @@ import {
 } from './config.js';
 import { toModelResponse } from './operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
+import {
+  decodeEmbeddings,
+  decodeModelDescription,
+  decodeModelList,
+  decodeNothing,
+  decodePullProgress,
+  decodeRunningModels,
+  decodeVersion,
+} from './protocol/responses.js';
 import { type RequestContext, type StreamSpec, ndjsonRequest } from './sources/stream.js';
 import { createPlatformTransport } from './transport/platform.js';
 import type { Transport } from './transport/transport.js';
-import type { ChatChunk, ChatMessage, ChatRequest, GenerateRequest, ModelResponse, StreamChunk } from './types.js';
+import type {
+  ChatChunk,
+  ChatMessage,
+  ChatRequest,
+  EmbedRequest,
+  GenerateRequest,
+  ModelDescription,
+  ModelInfo,
+  ModelResponse,
+  PullProgress,
+  RunningModel,
+  StreamChunk,
+} from './types.js';
 
 /** Per-call settings, layered over the client's. */
 export interface RequestOptions {
@@ -33,6 +54,9 @@ export interface CollectOptions extends RequestOptions {
 
 const textOf = <T extends StreamChunk>(chunk: T) => chunk.text;
 const isDone = <T extends StreamChunk>(chunk: T) => chunk.done;
+const isSingleAnswer = () => true;
+
+const NO_ANSWER = { decode: decodeNothing, isLast: isSingleAnswer, emptyBodyIsAnswer: true } as const;
 
 /**
  * A connection to one Ollama server: its configuration and its own pool of keep-alive connections.
@@ -116,6 +140,71 @@ export class OllamaClient implements AsyncDisposable {
   }
 
   /**
+   * Downloads a model, streaming Ollama's progress lines; completes on `success`. A failure
+   * (Ollama reports it as an `{"error"}` line after a 200) errors with an `OllamaError`.
+   *
+   * @example
+   * client.pull$('llama3.2').subscribe((p) => console.log(p.status, p.percent?.toFixed(1) ?? ''));
+   */
+  pull$(model: string | { model: string; insecure?: boolean }, options: RequestOptions = {}): Observable<PullProgress> {
+    const request = typeof model === 'string' ? { model } : model;
+    return this.stream(options, {
+      method: 'POST',
+      path: '/api/pull',
+      body: { ...request, stream: true },
+      decode: decodePullProgress,
+      isLast: (progress) => progress.status === 'success',
+    });
+  }
+
+  /** One embedding vector per input text. */
+  embed(request: EmbedRequest, options: RequestOptions = {}): Promise<number[][]> {
+    return this.answer(options, {
+      method: 'POST',
+      path: '/api/embed',
+      body: { ...request, model: request.model ?? options.model ?? this.model ?? '' },
+      decode: decodeEmbeddings,
+      isLast: isSingleAnswer,
+    });
+  }
+
+  /** The models installed on the server. */
+  list(options: RequestOptions = {}): Promise<ModelInfo[]> {
+    return this.answer(options, { method: 'GET', path: '/api/tags', decode: decodeModelList, isLast: isSingleAnswer });
+  }
+
+  /** The models loaded in memory now. */
+  ps(options: RequestOptions = {}): Promise<RunningModel[]> {
+    return this.answer(options, { method: 'GET', path: '/api/ps', decode: decodeRunningModels, isLast: isSingleAnswer });
+  }
+
+  /** The server's version, e.g. `0.12.3`. */
+  version(options: RequestOptions = {}): Promise<string> {
+    return this.answer(options, { method: 'GET', path: '/api/version', decode: decodeVersion, isLast: isSingleAnswer });
+  }
+
+  /** A model's Modelfile, parameters, template, details and capabilities. */
+  show(model: string, options: RequestOptions = {}): Promise<ModelDescription> {
+    return this.answer(options, {
+      method: 'POST',
+      path: '/api/show',
+      body: { model },
+      decode: decodeModelDescription,
+      isLast: isSingleAnswer,
+    });
+  }
+
+  /** Deletes an installed model. */
+  delete(model: string, options: RequestOptions = {}): Promise<void> {
+    return this.answer(options, { ...NO_ANSWER, method: 'DELETE', path: '/api/delete', body: { model } });
+  }
+
+  /** Copies a model under a new name. */
+  copy(source: string, destination: string, options: RequestOptions = {}): Promise<void> {
+    return this.answer(options, { ...NO_ANSWER, method: 'POST', path: '/api/copy', body: { source, destination } });
+  }
+
+  /**
    * Fails running requests with a `network` error (their partial text kept), refuses new ones and
    * closes the connections.
    */
@@ -133,6 +222,11 @@ export class OllamaClient implements AsyncDisposable {
     // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
     const timeouts = options.timeouts ? { ...this.timeouts, ...validateTimeouts(options.timeouts) } : this.timeouts;
     return ndjsonRequest(() => this.context(options, timeouts), spec);
+  }
+
+  /** A one-answer endpoint as a promise that rejects with an `OllamaError`. */
+  private answer<T>(options: RequestOptions, spec: StreamSpec<T>): Promise<T> {
+    return lastValueFrom(this.stream(options, spec), { defaultValue: undefined as T });
   }
 
   private collect<T extends StreamChunk>(options: CollectOptions, spec: StreamSpec<T>): Promise<ModelResponse> {

@@ -6,6 +6,8 @@ export { OllamaError } from './errors.js';
 export type { OllamaErrorKind, TimeoutPhase } from './errors.js';
 export { fromOllama } from './sources/fromOllama.js';
 export { fromOllamaChat } from './sources/fromOllamaChat.js';
+export { conversation } from './sources/conversation.js';
+export type { Conversation, ConversationOptions } from './sources/conversation.js';
 export { closeSharedClients } from './sources/defaultClient.js';
 export type { SourceOptions } from './sources/defaultClient.js';
 export type * from './types.js';

@@ -122,3 +122,66 @@ export interface ChatRequest {
   think?: boolean | 'low' | 'medium' | 'high';
   options?: ModelOptions;
 }
+
+/** One progress line of `pull$`; `percent` is derived from `completed / total` when both are sent. */
+export interface PullProgress {
+  status: string;
+  digest?: string;
+  total?: number;
+  completed?: number;
+  percent?: number;
+}
+
+export interface ModelDetails {
+  format?: string;
+  family?: string;
+  families?: string[] | null;
+  parameter_size?: string;
+  quantization_level?: string;
+  parent_model?: string;
+}
+
+/** A model of `list()`, in Ollama's own spelling. */
+export interface ModelInfo {
+  name: string;
+  model: string;
+  modified_at: string;
+  size: number;
+  digest: string;
+  details?: ModelDetails;
+}
+
+/** A loaded model of `ps()`, in Ollama's own spelling. */
+export interface RunningModel {
+  name: string;
+  model: string;
+  size: number;
+  digest: string;
+  expires_at: string;
+  size_vram: number;
+  details?: ModelDetails;
+}
+
+/** What `show(model)` tells about a model, in Ollama's own spelling. */
+export interface ModelDescription {
+  modelfile?: string;
+  parameters?: string;
+  template?: string;
+  system?: string;
+  license?: string;
+  details?: ModelDetails;
+  model_info?: Record<string, unknown>;
+  capabilities?: string[];
+  modified_at?: string;
+  [field: string]: unknown;
+}
+
+/** `embed()`'s input: one text or several; `model` falls back to the client's default. */
+export interface EmbedRequest {
+  input: string | string[];
+  model?: string;
+  truncate?: boolean;
+  dimensions?: number;
+  keep_alive?: string | number;
+  options?: ModelOptions;
+}

@@ -1,1 +1,3 @@
 export { toModelResponse } from './toModelResponse.js';
+export { decodeJson } from './decodeJson.js';
+export { collectText } from './collectText.js';

@@ -54,6 +54,10 @@ export interface RecordedRequest {
 
 export interface TestServerOptions {
   models?: Record<string, ModelScript>;
+  /** Models `/api/pull` can download (with progress lines); pulling any other name fails like Ollama. */
+  pullable?: Record<string, ModelScript>;
+  /** Pause between pull progress lines. */
+  pullDelayMs?: number;
   port?: number;
 }
 
@@ -93,6 +97,7 @@ const CORS_HEADERS = {
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const models = new Map(Object.entries(options.models ?? {}));
+  const loaded = new Set<string>();
   const requests: RecordedRequest[] = [];
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -151,6 +156,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         return sendJson(res, 200, { version: '0.12.0-test' });
       case 'GET /api/tags':
         return sendJson(res, 200, { models: [...models.keys()].map(modelInfo) });
+      case 'GET /api/ps':
+        return sendJson(res, 200, { models: [...loaded].map(runningModel) });
+      case 'POST /api/pull':
+        return pull(res, String(record.body?.model ?? record.body?.name ?? ''), gone);
+      case 'POST /api/embed':
+        return embed(res, record.body ?? {});
+      case 'POST /api/show':
+      case 'DELETE /api/delete':
+      case 'POST /api/copy':
+        return manage(res, route, record.body ?? {});
       case 'GET /':
       case 'HEAD /':
         return void res.writeHead(200, { 'content-type': 'text/plain' }).end('Ollama is running');
@@ -159,13 +174,61 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
   }
 
+  /** Ollama's answer for a request naming no model or an unknown one; undefined when it exists. */
+  function missingModel(res: ServerResponse, model: unknown): boolean {
+    if (typeof model !== 'string' || !model) sendJson(res, 400, { error: 'model is required' });
+    else if (!models.has(model)) sendJson(res, 404, { error: `model '${model}' not found` });
+    else return false;
+    return true;
+  }
+
+  async function pull(res: ServerResponse, model: string, gone: AbortSignal) {
+    if (!model) return sendJson(res, 400, { error: 'model is required' });
+    res.writeHead(200, { 'content-type': NDJSON });
+    const progress = (line: object) => write(res, JSON.stringify(line) + '\n');
+    if (!(await progress({ status: 'pulling manifest' }))) return;
+    const script = models.get(model) ?? options.pullable?.[model];
+    if (!script) return void res.end(JSON.stringify({ error: 'pull model manifest: file does not exist' }) + '\n');
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const total = 4_000_000;
+    for (let completed = 0; completed <= total; completed += 1_000_000) {
+      if (!(await pause(options.pullDelayMs, gone))) return;
+      if (!(await progress({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed }))) return;
+    }
+    for (const status of ['verifying sha256 digest', 'writing manifest']) {
+      if (!(await progress({ status }))) return;
+    }
+    models.set(model, script);
+    res.end(JSON.stringify({ status: 'success' }) + '\n');
+  }
+
+  function embed(res: ServerResponse, body: Record<string, unknown>) {
+    if (missingModel(res, body.model)) return;
+    const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
+    loaded.add(String(body.model));
+    sendJson(res, 200, { model: body.model, embeddings: inputs.map((input) => embedding(String(input))) });
+  }
+
+  function manage(res: ServerResponse, route: string, body: Record<string, unknown>) {
+    const model = route === 'POST /api/copy' ? body.source : body.model;
+    if (missingModel(res, model)) return;
+    const name = String(model);
+    if (route === 'POST /api/show') return sendJson(res, 200, modelDescription(name));
+    if (route === 'POST /api/copy') models.set(String(body.destination), models.get(name)!);
+    else {
+      models.delete(name);
+      loaded.delete(name);
+    }
+    res.writeHead(200).end();
+  }
+
   async function answer(res: ServerResponse, record: RecordedRequest, chat: boolean, gone: AbortSignal) {
     const body = record.body ?? {};
-    const model = typeof body.model === 'string' ? body.model : '';
-    if (!model) return sendJson(res, 400, { error: 'model is required' });
-    const script = models.get(model);
-    if (!script) return sendJson(res, 404, { error: `model '${model}' not found` });
+    if (missingModel(res, body.model)) return;
+    const model = String(body.model);
+    const script = models.get(model)!;
     if (!(await pause(script.loadDelayMs, gone))) return;
+    loaded.add(model);
     if (script.status !== undefined || script.body !== undefined) {
       const status = script.status ?? 200;
       if (typeof script.body === 'string' || script.body === undefined) {
@@ -349,6 +412,30 @@ function modelInfo(name: string) {
     digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
     details: { format: 'gguf', family: 'test', parameter_size: '1B', quantization_level: 'Q4_0' },
   };
+}
+
+function runningModel(name: string) {
+  const { modified_at: _, ...info } = modelInfo(name);
+  return { ...info, expires_at: '2026-01-01T00:05:00.000000000Z', size_vram: info.size };
+}
+
+function modelDescription(name: string) {
+  return {
+    modelfile: `# Modelfile of the test server's ${name}\nFROM ${name}\n`,
+    parameters: 'temperature 0.7',
+    template: '{{ .Prompt }}',
+    details: modelInfo(name).details,
+    model_info: { 'general.architecture': 'test', 'general.parameter_count': 1_000_000_000 },
+    capabilities: ['completion'],
+    modified_at: '2026-01-01T00:00:00.000000000Z',
+  };
+}
+
+/** A deterministic unit vector per text, so tests can compare embeddings. */
+function embedding(text: string): number[] {
+  const vector = Array.from({ length: 8 }, (_, i) => Math.sin((text.length + 1) * (i + 1) + [...text].reduce((sum, c) => sum + c.codePointAt(0)!, 0)));
+  const norm = Math.hypot(...vector);
+  return vector.map((value) => value / norm);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
