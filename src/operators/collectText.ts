@@ -36,4 +36,6 @@ export function collectText<T extends StreamChunk>(): OperatorFunction<T, string
     });
 }
 
-const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+/** By name, not `instanceof`: a `DOMException` may come from another realm (a frame, a test VM). */
+const isAbort = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
