@@ -154,3 +154,27 @@ describe('OllamaClient', () => {
     expect((await ollamaError(client.generate$('again'))).message).toContain('closed');
   });
 });
+
+describe('a caller signal', () => {
+  it('aborts the request and errors with the signal reason, like fetch', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'steady' });
+    const controller = new AbortController();
+    const result = settle(client.generate$('x', { signal: controller.signal }));
+    await server.until(() => server.requests.at(-1)!.body?.model === 'steady');
+    controller.abort();
+    const { error } = await result;
+    expect(error).toBeInstanceOf(DOMException);
+    expect((error as DOMException).name).toBe('AbortError');
+    await server.until(() => server.requests.at(-1)!.disconnectedAt);
+    await client.close();
+  });
+
+  it('an already aborted signal sends nothing', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny' });
+    const before = server.requests.length;
+    const { error } = await settle(client.generate$('x', { signal: AbortSignal.abort() }));
+    expect((error as Error).name).toBe('AbortError');
+    expect(server.requests.length).toBe(before);
+    await client.close();
+  });
+});
