@@ -2,3 +2,4 @@ export { toModelResponse } from './toModelResponse.js';
 export { decodeJson } from './decodeJson.js';
 export { collectText } from './collectText.js';
 export { scanText } from './scanText.js';
+export { throttleChunks } from './throttleChunks.js';

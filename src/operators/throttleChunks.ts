@@ -1,0 +1,66 @@
+import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
+import type { StreamChunk } from '../types.js';
+import { mergeChunks } from './chunks.js';
+
+/**
+ * At most one chunk per `ms` window, losing nothing: the first chunk goes out at once, and the
+ * chunks that arrive within the window are merged into one (text and thinking concatenated, tool
+ * calls joined; `done`, `doneReason`, `metrics` and `context` from the latest) that goes out when the
+ * window closes. When the source completes or fails, the pending merge goes out at once, before the
+ * completion or error — the `done` chunk is never held back. This replaces the Python doc's
+ * `time.sleep(0.01)` with rate limiting that does not slow the stream down.
+ *
+ * @param ms The window; `10` renders at most 100 times a second.
+ * @param scheduler Times the windows; `asyncScheduler` by default.
+ *
+ * @example
+ * fromOllama('Write a poem')
+ *   .pipe(throttleChunks(50))
+ *   .subscribe((chunk) => view.append(chunk.text)); // at most 20 DOM updates a second
+ */
+export function throttleChunks<T extends StreamChunk>(
+  ms = 10,
+  scheduler: SchedulerLike = asyncScheduler,
+): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let pending: T | undefined;
+      let window: Subscription | undefined;
+
+      const emit = (chunk: T) => {
+        subscriber.next(chunk);
+        if (!subscriber.closed) window = scheduler.schedule(closeWindow, ms);
+      };
+      const closeWindow = () => {
+        window = undefined;
+        if (pending) emit(takePending());
+      };
+      const takePending = (): T => {
+        const chunk = pending!;
+        pending = undefined;
+        return chunk;
+      };
+      const flush = () => {
+        if (pending) subscriber.next(takePending());
+      };
+
+      const upstream = source.subscribe({
+        next: (chunk) => {
+          if (window) pending = pending ? mergeChunks(pending, chunk) : chunk;
+          else emit(chunk);
+        },
+        error: (error: unknown) => {
+          flush();
+          subscriber.error(error);
+        },
+        complete: () => {
+          flush();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        upstream.unsubscribe();
+        window?.unsubscribe();
+      };
+    });
+}
