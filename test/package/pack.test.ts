@@ -1,0 +1,105 @@
+// The published package, as users get it: build, `npm pack`, install the tarball into a fresh
+// project, then use it from ESM and CommonJS (types and runtime) and bundle it for the browser.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { type Metafile, build } from 'esbuild';
+
+const root = join(__dirname, '..', '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let project: string;
+
+const run = (command: string, args: string[], cwd = project) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'ollama-rx-consumer-'));
+  run(process.execPath, [join(root, 'scripts', 'build.mjs')], root);
+  const [packed] = JSON.parse(run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', project], root)) as { filename: string }[];
+  const rxjs = (JSON.parse(readFileSync(join(root, 'node_modules', 'rxjs', 'package.json'), 'utf8')) as { version: string }).version;
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(project, packed!.filename), `rxjs@${rxjs}`]);
+}, 120_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('type-checks and runs from ESM and CommonJS', () => {
+    for (const extension of ['mts', 'cts']) copyFileSync(join(__dirname, 'consumer.ts'), join(project, `consumer.${extension}`));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          skipLibCheck: false,
+          typeRoots: [join(root, 'node_modules', '@types')],
+          types: ['node'],
+        },
+        files: ['consumer.mts', 'consumer.cts'],
+      }),
+    );
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
+
+    for (const script of ['consumer.mjs', 'consumer.cjs']) {
+      const result = JSON.parse(run(process.execPath, [script])) as Record<string, unknown>;
+      expect({ script, ...result }).toEqual({
+        script,
+        streamed: ['Hel', 'lo', '!', ''],
+        response: 'Hello!',
+        failure: 'model_not_found',
+        operators: expect.any(Number),
+        operatorsShared: true,
+      });
+      expect(result.operators).toBeGreaterThan(0);
+    }
+  });
+
+  it('resolves every entry to the ESM tree for import and to the CommonJS tree for require', () => {
+    const entries = ['ollama-rx', 'ollama-rx/operators', 'ollama-rx/testing'];
+    const script = `
+      import { createRequire } from 'node:module';
+      import { fileURLToPath } from 'node:url';
+      const require = createRequire(process.cwd() + '/');
+      for (const entry of ${JSON.stringify(entries)}) console.log(fileURLToPath(import.meta.resolve(entry)), require.resolve(entry));`;
+    const resolved = run(process.execPath, ['--input-type=module', '-e', script])
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ').map((path) => relative(join(project, 'node_modules', 'ollama-rx', 'dist'), path)));
+    expect(resolved).toEqual([
+      ['esm/index.js', 'cjs/index.js'],
+      ['esm/operators/index.js', 'cjs/operators/index.js'],
+      ['esm/testing/index.js', 'cjs/testing/index.js'],
+    ]);
+  });
+
+  it.each(['esm', 'cjs'] as const)('bundles for the browser (%s) with fetch, one copy of each module and no undici', async (format) => {
+    const statement = format === 'esm' ? (name: string) => `export * from '${name}';` : (name: string) => `require('${name}');`;
+    const { metafile } = await build({
+      stdin: { contents: ['ollama-rx', 'ollama-rx/operators'].map(statement).join('\n'), resolveDir: project },
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'browser',
+      format,
+      external: ['rxjs'],
+      logLevel: 'silent',
+    });
+    const inputs = packageInputs(metafile);
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/transport/fetch.js`);
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/errors.js`);
+    expect(inputs.filter((path) => path.startsWith('ollama-rx/') && !path.startsWith(`ollama-rx/dist/browser/${format}/`))).toEqual([]);
+    expect(inputs.filter((path) => path.startsWith('undici/'))).toEqual([]);
+  });
+});
+
+/** The bundled files, as paths under node_modules. */
+function packageInputs(metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs)
+    .filter((path) => path.includes('node_modules/'))
+    .map((path) => relative(join(project, 'node_modules'), join(project, path)).replaceAll('\\', '/'));
+}
