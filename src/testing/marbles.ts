@@ -11,8 +11,8 @@ import type { StreamChunk } from '../types.js';
  */
 export function chunkValues<K extends string>(
   texts: Record<K, string>,
-  doneKey?: K,
-  extra: Partial<Record<K, Partial<StreamChunk>>> = {},
+  doneKey?: NoInfer<K>,
+  extra: Partial<Record<NoInfer<K>, Partial<StreamChunk>>> = {},
 ): Record<K, StreamChunk> {
   const values = {} as Record<K, StreamChunk>;
   for (const key of Object.keys(texts) as K[]) {

@@ -1,6 +1,7 @@
 import { OllamaError } from '../../src/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { chunkValues } from '../../src/testing/marbles.js';
+import type { StreamChunk } from '../../src/types.js';
 import { marbles } from './virtualTime.js';
 
 const values = chunkValues({ a: 'Hel', b: 'lo', c: '' }, 'c');
@@ -16,7 +17,7 @@ describe('collectText', () => {
 
   it('emits an empty string for a stream without text', () => {
     marbles().run(({ cold, expectObservable }) => {
-      expectObservable(cold('|').pipe(collectText())).toBe('(x|)', { x: '' });
+      expectObservable(cold<StreamChunk>('|').pipe(collectText())).toBe('(x|)', { x: '' });
     });
   });
 
