@@ -11,19 +11,25 @@ export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.
     async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
       if (closed) throw new Error('The client is closed');
       const controller = new AbortController();
-      const forward = () => controller.abort(signal.reason);
-      signal.addEventListener('abort', forward, { once: true });
-      if (signal.aborted) forward();
-      running.add(controller);
       const release = () => {
         running.delete(controller);
         signal.removeEventListener('abort', forward);
       };
+      // Releasing on abort too: a caller that aborts never reads the body it got.
+      const forward = () => {
+        controller.abort(signal.reason);
+        release();
+      };
+      running.add(controller);
+      signal.addEventListener('abort', forward, { once: true });
+      if (signal.aborted) forward();
       try {
         const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
         return {
           status: response.status,
-          statusText: response.statusText,
+          // undici gives no reason phrase and HTTP/2 has none: leaving fetch's out keeps error
+          // messages the same on every platform.
+          statusText: '',
           readBody: (onBytes) => readStream(response, onBytes).finally(release),
           text: () => response.text().finally(release),
         };
