@@ -5,3 +5,4 @@ export { scanText } from './scanText.js';
 export { throttleChunks } from './throttleChunks.js';
 export { countTokens } from './countTokens.js';
 export type { CountTokensOptions } from './countTokens.js';
+export { firstTokenLatency } from './firstTokenLatency.js';
