@@ -6,3 +6,5 @@ export { throttleChunks } from './throttleChunks.js';
 export { countTokens } from './countTokens.js';
 export type { CountTokensOptions } from './countTokens.js';
 export { firstTokenLatency } from './firstTokenLatency.js';
+export { streamTimings } from './streamTimings.js';
+export type { StreamTimings } from './streamTimings.js';
