@@ -8,3 +8,4 @@ export type { CountTokensOptions } from './countTokens.js';
 export { firstTokenLatency } from './firstTokenLatency.js';
 export { streamTimings } from './streamTimings.js';
 export type { StreamTimings } from './streamTimings.js';
+export { errorsAsChunks } from './errorsAsChunks.js';
