@@ -9,3 +9,5 @@ export { firstTokenLatency } from './firstTokenLatency.js';
 export { streamTimings } from './streamTimings.js';
 export type { StreamTimings } from './streamTimings.js';
 export { errorsAsChunks } from './errorsAsChunks.js';
+export { typewriter } from './typewriter.js';
+export type { TypewriterOptions } from './typewriter.js';
