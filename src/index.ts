@@ -1,9 +1,14 @@
+/**
+ * Ollama's streaming API as cold, abortable RxJS Observables: `fromOllama`, `fromOllamaChat`,
+ * `OllamaClient`, `OllamaError`, and every operator of `ollama-rx/operators`.
+ * @module ollama-rx
+ */
 export { OllamaClient } from './client.js';
 export type { CollectOptions, RequestOptions } from './client.js';
 export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config.js';
 export type { OllamaClientOptions, Timeouts } from './config.js';
 export { OllamaError } from './errors.js';
-export type { OllamaErrorKind, TimeoutPhase } from './errors.js';
+export type { OllamaErrorDetails, OllamaErrorKind, TimeoutPhase } from './errors.js';
 export { fromOllama } from './sources/fromOllama.js';
 export { fromOllamaChat } from './sources/fromOllamaChat.js';
 export { conversation } from './sources/conversation.js';

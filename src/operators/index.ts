@@ -1,3 +1,8 @@
+/**
+ * Operators for streams of chunks: text, counts, latencies, smooth display, errors as data. Also
+ * exported from `ollama-rx`.
+ * @module ollama-rx/operators
+ */
 export { toModelResponse } from './toModelResponse.js';
 export { decodeJson } from './decodeJson.js';
 export { collectText } from './collectText.js';

@@ -1,3 +1,8 @@
+/**
+ * For your tests (Node only): a real loopback server speaking Ollama's protocol, scripted per model,
+ * and marble helpers.
+ * @module ollama-rx/testing
+ */
 export { startTestServer, DEFAULT_TOKENS } from './server.js';
 export type { ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server.js';
 export { simulatedModel, DEMO_ANSWER } from './simulated.js';
