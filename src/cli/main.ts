@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/** The `ollama-rx` command: this process's streams, environment and Ctrl-C, handed to `run`. */
+import { fromEvent } from 'rxjs';
+import { run } from './run.js';
+
+run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  interrupts: fromEvent(process, 'SIGINT'),
+}).then((code) => {
+  process.exitCode = code;
+});

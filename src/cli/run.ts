@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { type Observable, endWith, firstValueFrom, fromEvent, ignoreElements, map, merge, race } from 'rxjs';
+import { OllamaClient } from '../client.js';
+import { OllamaConfigError } from '../config.js';
+import { OllamaError } from '../errors.js';
+import { generate$ } from './generate.js';
+import { pull$ } from './pull.js';
+
+/** A terminal-like output stream; `isTTY` and `columns` are set only on a real terminal. */
+export interface Output extends NodeJS.WritableStream {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIO {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  /** One emission per Ctrl-C. */
+  interrupts: Observable<unknown>;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export const HELP = `Usage: ollama-rx [options] <prompt…>
+       ollama-rx pull <model>
+
+Streams Ollama's answer to the prompt, or downloads a model.
+
+Options:
+  -m, --model <name>   the model (default: $OLLAMA_MODEL, else the first installed one)
+      --host <url>     Ollama's address (default: $OLLAMA_HOST, else 127.0.0.1:11434)
+  -s, --system <text>  a system prompt
+      --json           print the chunks as NDJSON, one JSON object a line, for piping
+      --timings        print the first-token latency, token count and rate to stderr
+      --verbose        print the stack trace of an error
+  -h, --help           print this help
+
+Exit codes: 0 done, 1 model or server error, 2 usage error, 130 interrupted (Ctrl-C).
+`;
+
+const OPTIONS = {
+  model: { type: 'string', short: 'm' },
+  host: { type: 'string' },
+  system: { type: 'string', short: 's' },
+  json: { type: 'boolean' },
+  timings: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A mistake in the command line: exit code 2. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Command =
+  | { name: 'help' }
+  | { name: 'pull'; model: string; host?: string }
+  | { name: 'generate'; prompt: string; model?: string; host?: string; system?: string; json: boolean; timings: boolean };
+
+/** Runs the command line `args`; resolves to the exit code, never rejects. */
+export async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const verbose = args.includes('--verbose');
+  try {
+    const command = parse(args);
+    if (command.name === 'help') {
+      io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    await using client = new OllamaClient({ host: command.host ?? io.env.OLLAMA_HOST });
+    const work$ = command.name === 'pull' ? pull$(client, command.model, io) : generate$(client, command, io);
+    const stopped$ = merge(
+      io.interrupts.pipe(map(() => EXIT.interrupted)),
+      // The reader of the pipe went away (`ollama-rx … | head -1`): nothing more to do.
+      fromEvent(io.stdout, 'error').pipe(
+        map((error) => {
+          if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT.ok;
+          throw error;
+        }),
+      ),
+    );
+    // Stopping unsubscribes from the work, which aborts its request: Ollama stops generating at once.
+    return await firstValueFrom(race(work$.pipe(ignoreElements(), endWith(EXIT.ok)), stopped$));
+  } catch (error) {
+    io.stderr.write(`ollama-rx: ${describe(error)}\n`);
+    if (verbose) io.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    return error instanceof UsageError || error instanceof OllamaConfigError ? EXIT.usage : EXIT.failed;
+  }
+}
+
+function parse(args: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    // Node's own first sentence, e.g. "Unknown option '--bogus'".
+    throw new UsageError(error instanceof Error ? error.message.split('. ')[0]! : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { name: 'help' };
+  if (positionals[0] === 'pull') {
+    const given = (['model', 'system', 'json', 'timings'] as const).find((option) => values[option] !== undefined);
+    if (given) throw new UsageError(`--${given} does not apply to pull`);
+    if (positionals.length !== 2) throw new UsageError('pull takes one model name, e.g. ollama-rx pull llama3.2');
+    return { name: 'pull', model: positionals[1]!, host: values.host };
+  }
+  const prompt = positionals.join(' ').trim();
+  if (!prompt) throw new UsageError('no prompt given');
+  return {
+    name: 'generate',
+    prompt,
+    model: values.model,
+    host: values.host,
+    system: values.system,
+    json: values.json ?? false,
+    timings: values.timings ?? false,
+  };
+}
+
+/** One line that says what went wrong and, where it is known, what to do. */
+function describe(error: unknown): string {
+  if (error instanceof UsageError) return `${error.message}. Try: ollama-rx --help`;
+  const missing = error instanceof OllamaError && error.kind === 'model_not_found' && /model ['"]?([^'"]+)['"]? not found/.exec(error.message)?.[1];
+  if (missing) return `${(error as OllamaError).message}. Install it with: ollama-rx pull ${missing}`;
+  return error instanceof Error ? error.message : String(error);
+}

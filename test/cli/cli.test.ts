@@ -1,0 +1,204 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { HELP } from '../../src/cli/run.js';
+import { type TestServer, startTestServer } from '../../src/testing/index.js';
+import { ROOT, type Spawned, spawnNode } from '../examples/spawn.js';
+
+// The command as one bundled JavaScript file, built once: each case then starts a plain `node`, fast.
+let bundle: string;
+let server: TestServer;
+let empty: TestServer;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ollama-rx-cli-'));
+  bundle = join(dir, 'ollama-rx.mjs');
+  const [started, emptyStarted] = await Promise.all([
+    startTestServer({
+      models: {
+        tiny: { tokens: ['Hello', ' world'] },
+        broken: { tokens: ['Half', ' an', ' answer'], errorAfterTokens: 2, errorMessage: 'the GPU caught fire' },
+        loading: { tokens: ['never'], loadDelayMs: 30_000 },
+        long: { tokens: Array.from({ length: 400 }, (_, i) => ` word${i}`), tokenDelayMs: 5 },
+      },
+      pullable: { 'new-model': {} },
+    }),
+    startTestServer(),
+    build({
+      entryPoints: [join(ROOT, 'src/cli/main.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'error',
+      // Bundled CommonJS dependencies (undici) call require().
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    }),
+  ]);
+  server = started;
+  empty = emptyStarted;
+});
+
+afterAll(async () => {
+  await Promise.all([server?.close(), empty?.close(), bundle && rm(join(bundle, '..'), { recursive: true, force: true })]);
+});
+
+/** `ollama-rx <args>` against the test server (or `env`'s), stdout a pipe. */
+const cli = (args: string[], env: Record<string, string> = { OLLAMA_HOST: server.url }): Spawned => spawnNode([bundle, ...args], env);
+
+async function outcome(spawned: Spawned) {
+  const code = await spawned.exit;
+  return { code, stdout: spawned.stdout(), stderr: spawned.stderr() };
+}
+
+const bodyOf = (prompt: string) => server.requests.find((request) => request.body?.prompt === prompt)?.body;
+
+describe('answers', () => {
+  test.concurrent('streams the answer, ending with a newline; the model is the first installed one', async () => {
+    expect(await outcome(cli(['Say', 'hi']))).toEqual({ code: 0, stdout: 'Hello world\n', stderr: '' });
+    expect(bodyOf('Say hi')).toEqual({ prompt: 'Say hi', model: 'tiny', stream: true });
+  });
+
+  test.concurrent('--model and -s send the model and the system prompt; OLLAMA_MODEL is the default', async () => {
+    expect((await outcome(cli(['--model', 'tiny', '-s', 'Be terse.', 'first']))).code).toBe(0);
+    expect(bodyOf('first')).toMatchObject({ model: 'tiny', system: 'Be terse.' });
+    expect(await outcome(cli(['second'], { OLLAMA_HOST: server.url, OLLAMA_MODEL: 'broken' }))).toMatchObject({ code: 1 });
+    expect(bodyOf('second')).toMatchObject({ model: 'broken' });
+  });
+
+  test.concurrent('--host names the server', async () => {
+    expect(await outcome(cli(['--host', server.url, 'via host'], {}))).toMatchObject({ code: 0, stdout: 'Hello world\n' });
+  });
+
+  test.concurrent('--json prints every chunk as one JSON line', async () => {
+    const { code, stdout } = await outcome(cli(['--json', 'as json']));
+    expect(code).toBe(0);
+    const chunks = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { text: string; done: boolean });
+    expect(chunks.map((chunk) => chunk.text)).toEqual(['Hello', ' world', '']);
+    expect(chunks.map((chunk) => chunk.done)).toEqual([false, false, true]);
+    expect(chunks[2]).toMatchObject({ doneReason: 'stop', metrics: { evalCount: 2 } });
+  });
+
+  test.concurrent('--timings adds the first-token latency, tokens and rate on stderr', async () => {
+    const { code, stdout, stderr } = await outcome(cli(['--timings', 'timed']));
+    expect([code, stdout]).toEqual([0, 'Hello world\n']);
+    expect(stderr).toMatch(/^first token \d+ ms · 2 tokens · 50\.0 tokens\/s · \d+\.\d s total\n$/);
+  });
+
+  test.concurrent('when the reader of the pipe goes away, it stops quietly and so does the model', async () => {
+    const spawned = cli(['--json', '-m', 'long', 'piped into head']);
+    await new Promise<void>((resolve) => spawned.child.stdout!.once('data', () => resolve()));
+    spawned.child.stdout!.destroy();
+    expect(await spawned.exit).toBe(0);
+    expect(spawned.stderr()).toBe('');
+    const request = server.requests.find((r) => r.body?.prompt === 'piped into head')!;
+    await server.until(() => request.disconnectedAt !== undefined);
+  });
+});
+
+describe('errors: one line on stderr', () => {
+  test.concurrent('an unknown model: exit 1, with the command that installs it', async () => {
+    expect(await outcome(cli(['-m', 'nope', 'hi']))).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "ollama-rx: model 'nope' not found. Install it with: ollama-rx pull nope\n",
+    });
+  });
+
+  test.concurrent('--verbose adds the stack trace', async () => {
+    const { code, stderr } = await outcome(cli(['--verbose', '-m', 'nope', 'hi']));
+    expect(code).toBe(1);
+    const [first, second, ...rest] = stderr.split('\n');
+    expect(first).toBe("ollama-rx: model 'nope' not found. Install it with: ollama-rx pull nope");
+    expect(second).toBe("OllamaError: model 'nope' not found");
+    expect(rest[0]).toMatch(/^ {4}at /);
+  });
+
+  test.concurrent('a failure mid-answer: the text so far, its line ended, then the error; exit 1', async () => {
+    expect(await outcome(cli(['-m', 'broken', 'hi']))).toEqual({
+      code: 1,
+      stdout: 'Half an\n',
+      stderr: 'ollama-rx: the GPU caught fire\n',
+    });
+  });
+
+  test.concurrent('no server at the address: exit 1', async () => {
+    const port = await closedPort();
+    const { code, stdout, stderr } = await outcome(cli(['hi'], { OLLAMA_HOST: `127.0.0.1:${port}` }));
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toMatch(new RegExp(`^ollama-rx: connection refused by http://127\\.0\\.0\\.1:${port}[^\\n]*\\n$`));
+  });
+
+  test.concurrent('an Ollama without models, and no model named: exit 1, saying how to get one', async () => {
+    expect(await outcome(cli(['hi'], { OLLAMA_HOST: empty.url }))).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ollama-rx: the Ollama at ${empty.url} has no models. Install one with: ollama-rx pull llama3.2\n`,
+    });
+  });
+
+  test.concurrent.each([
+    [['--bogus', 'hi'], "Unknown option '--bogus'"],
+    [['--model'], "Option '-m, --model <value>' argument missing"],
+    [[], 'no prompt given'],
+    [['pull'], 'pull takes one model name, e.g. ollama-rx pull llama3.2'],
+    [['pull', 'a', 'b'], 'pull takes one model name, e.g. ollama-rx pull llama3.2'],
+    [['pull', '--json', 'a'], '--json does not apply to pull'],
+  ])('usage error %j: exit 2', async (args, message) => {
+    expect(await outcome(cli(args))).toEqual({ code: 2, stdout: '', stderr: `ollama-rx: ${message}. Try: ollama-rx --help\n` });
+  });
+
+  test.concurrent('a host Ollama could not use: exit 2', async () => {
+    const { code, stderr } = await outcome(cli(['--host', 'ftp://box', 'hi']));
+    expect([code, stderr]).toEqual([2, 'ollama-rx: Invalid ollama-rx host "ftp://box": scheme must be http or https, not "ftp"\n']);
+  });
+});
+
+test.concurrent('--help: the usage, exit 0', async () => {
+  expect(await outcome(cli(['--help']))).toEqual({ code: 0, stdout: HELP, stderr: '' });
+});
+
+describe('pull', () => {
+  test.concurrent('piped: a line per status and per 10 points of progress; exit 0', async () => {
+    const { code, stdout, stderr } = await outcome(cli(['pull', 'new-model']));
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout.split('\n')).toEqual([
+      'pulling manifest',
+      ...[0, 25, 50, 75, 100].map((percent) => `pulling abababababab ${percent}%`),
+      'verifying sha256 digest',
+      'writing manifest',
+      'success',
+      '',
+    ]);
+  });
+
+  test.concurrent('a model the registry does not have: exit 1', async () => {
+    expect(await outcome(cli(['pull', 'no-such-model']))).toEqual({
+      code: 1,
+      stdout: 'pulling manifest\n',
+      stderr: 'ollama-rx: pull model manifest: file does not exist\n',
+    });
+  });
+});
+
+test.concurrent('SIGINT while the model loads: the request is aborted (the server sees it), exit 130', async () => {
+  const spawned = cli(['-m', 'loading', 'interrupted']);
+  await server.until(() => bodyOf('interrupted') !== undefined, 15_000);
+  const request = server.requests.find((r) => r.body?.prompt === 'interrupted')!;
+  spawned.child.kill('SIGINT');
+  expect(await outcome(spawned)).toEqual({ code: 130, stdout: '', stderr: '' });
+  await server.until(() => request.disconnectedAt !== undefined);
+});
+
+/** A port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
