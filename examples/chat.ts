@@ -77,7 +77,9 @@ export async function main(io: ExampleIO): Promise<number> {
   // A terminal echoes what the user types after the prompt; piped input is shown when its turn comes.
   const turn$ = (line: string): Observable<string> =>
     concat(tty ? EMPTY : of(`you> ${line}\n`), line ? answer$(line) : EMPTY).pipe(
-      finalize(() => tty && !inputEnded && rl.prompt()),
+      finalize(() => {
+        if (tty && !inputEnded) rl.prompt();
+      }),
     );
 
   const session$ = (fromEvent(rl, 'line') as Observable<string>).pipe(

@@ -68,7 +68,7 @@ export async function main(io: ExampleIO): Promise<number> {
  * What to draw while `chunks$` streams: the text (typed out when `typed`), status lines while it runs,
  * and the timings once all the text is out. A failure is reported after the text received before it.
  */
-export function frames(chunks$: Observable<StreamChunk>, { typed }: { typed: boolean }): Observable<Frame> {
+function frames(chunks$: Observable<StreamChunk>, { typed }: { typed: boolean }): Observable<Frame> {
   return chunks$.pipe(
     connect((chunks) => {
       const text$ = (typed ? chunks.pipe(typewriter(MS_PER_CHAR, { maxLagMs: MAX_LAG_MS })) : chunks).pipe(share());
