@@ -4,7 +4,7 @@
  * in-process by the project's Ollama-protocol test server.
  */
 import { type Observable, lastValueFrom, tap } from 'rxjs';
-import { OllamaClient, OllamaError } from '../src/index.js';
+import { OllamaClient } from '../src/index.js';
 import { type TestServer, simulatedModel, startTestServer } from '../src/testing/index.js';
 import { tokenize } from '../src/testing/simulated.js';
 
@@ -148,11 +148,8 @@ export async function print(io: ExampleIO, text$: Observable<string>): Promise<v
   await lastValueFrom(text$.pipe(tap((text) => text && io.stdout.write(text))), { defaultValue: '' });
 }
 
-/** A failure as the one line the runner prints: what the user can do about it where that is known. */
+/** A failure as the one line the runner prints. */
 export function describeFailure(error: unknown): string {
   if (error instanceof ExampleError) return error.message;
-  if (error instanceof OllamaError && error.kind === 'network') {
-    return `Cannot reach Ollama (${error.message}). Is it running? Start it with: ollama serve`;
-  }
   return `Error: ${error instanceof Error ? error.message : String(error)}`;
 }
