@@ -23,8 +23,12 @@ export interface ModelScript {
   errorMessage?: string;
   /** After this many tokens, end the body cleanly without a `done: true` line. */
   endAfterTokens?: number;
-  /** After this many tokens, reset the connection. */
+  /** After this many tokens, reset the connection (TCP RST, after the tokens reached the client). */
   resetAfterTokens?: number;
+  /** Reset the connection once the request is read, before any header. */
+  resetBeforeHeaders?: boolean;
+  /** The script's faults (status, body, error, end, reset, stall) hit only the first this-many requests. */
+  failuresBeforeSuccess?: number;
   /** Answer with this status and body instead (an object is sent as JSON). */
   status?: number;
   body?: string | object;
@@ -222,12 +226,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     res.writeHead(200).end();
   }
 
+  const attempts = new Map<string, number>();
+  /** The script for a model's next request: fault-free once `failuresBeforeSuccess` requests failed. */
+  function nextScript(model: string): ModelScript {
+    const script = models.get(model)!;
+    const attempt = (attempts.get(model) ?? 0) + 1;
+    attempts.set(model, attempt);
+    if (script.failuresBeforeSuccess === undefined || attempt <= script.failuresBeforeSuccess) return script;
+    const { status, body, errorAfterTokens, endAfterTokens, resetAfterTokens, resetBeforeHeaders, stall, ...healthy } = script;
+    return healthy;
+  }
+
   async function answer(res: ServerResponse, record: RecordedRequest, chat: boolean, gone: AbortSignal) {
     const body = record.body ?? {};
     if (missingModel(res, body.model)) return;
     const model = String(body.model);
-    const script = models.get(model)!;
+    const script = nextScript(model);
     if (!(await pause(script.loadDelayMs, gone))) return;
+    if (script.resetBeforeHeaders) return void res.socket?.resetAndDestroy();
     loaded.add(model);
     if (script.status !== undefined || script.body !== undefined) {
       const status = script.status ?? 200;
@@ -255,7 +271,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         const message = script.errorMessage ?? 'an error was encountered while running the model';
         res.end(JSON.stringify({ error: message }) + '\n');
       } else if (sent === script.endAfterTokens) res.end();
-      else if (sent === script.resetAfterTokens) res.destroy();
+      else if (sent === script.resetAfterTokens) resetAfterFlush(res);
       else return false;
       return true;
     };
@@ -436,6 +452,13 @@ function embedding(text: string): number[] {
   const vector = Array.from({ length: 8 }, (_, i) => Math.sin((text.length + 1) * (i + 1) + [...text].reduce((sum, c) => sum + c.codePointAt(0)!, 0)));
   const norm = Math.hypot(...vector);
   return vector.map((value) => value / norm);
+}
+
+/** A TCP reset once the bytes written so far are handed to the kernel: on loopback they arrive first. */
+function resetAfterFlush(res: ServerResponse): void {
+  const socket = res.socket;
+  if (!socket) return void res.destroy();
+  socket.write(new Uint8Array(0), () => socket.resetAndDestroy());
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,0 +1,95 @@
+import { OllamaClient } from '../../src/client.js';
+import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { ollamaError, settle, texts } from '../helpers.js';
+import { type Resources, activeResources, afterRequestHead, expectFailure, expectNothingLeftBehind, startRawServer } from './support.js';
+
+let server: TestServer;
+let client: OllamaClient;
+let before: Resources;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    models: {
+      resets: { tokens: ['par', 'tial', ' never'], resetAfterTokens: 2 },
+      ends: { tokens: ['par', 'tial', ' never'], endAfterTokens: 2 },
+      slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
+    },
+  });
+  client = new OllamaClient({ host: server.url, model: 'slow' });
+});
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+beforeEach(() => {
+  before = activeResources();
+});
+
+describe('connection faults', () => {
+  it('connection refused: network, no status, nothing received', async () => {
+    const gone = await startRawServer();
+    await gone.close();
+    const refused = new OllamaClient({ host: gone.url, model: 'm' });
+    const error = await ollamaError(refused.generate$('x'));
+    expectFailure(error, { kind: 'network', partialText: '' });
+    expect(error.message).toContain('ECONNREFUSED');
+    await expectNothingLeftBehind(before, { server });
+    await refused.close();
+  });
+
+  it('reset before headers: network, and the socket is gone on both ends', async () => {
+    const raw = await startRawServer((socket) => afterRequestHead(socket, () => socket.resetAndDestroy()));
+    const reset = new OllamaClient({ host: raw.url, model: 'm' });
+    const error = await ollamaError(reset.generate$('x'));
+    expectFailure(error, { kind: 'network', partialText: '' });
+    expect(error.message).toMatch(/reset|closed/);
+    await expectNothingLeftBehind(before, { server, raw: [raw] });
+    await reset.close();
+    await raw.close();
+  });
+
+  it('reset mid-body: network, keeping the text received before it', async () => {
+    const { values, error } = await settle(client.generate$('x', { model: 'resets' }));
+    expect(texts(values)).toBe('partial');
+    expectFailure(error, { kind: 'network', partialText: 'partial' });
+    await expectNothingLeftBehind(before, { server });
+  });
+
+  it('server closes mid-body without a done line: protocol, keeping the partial text', async () => {
+    const { values, error } = await settle(client.generate$('x', { model: 'ends' }));
+    expect(texts(values)).toBe('partial');
+    expectFailure(error, { kind: 'protocol', partialText: 'partial' });
+    expect((error as Error).message).toContain('ended before its final line');
+    await expectNothingLeftBehind(before, { server });
+  });
+
+  it('connect timeout: a handshake that never completes fails with phase connect', async () => {
+    // TLS to a server that accepts TCP but never answers the ClientHello: the connect phase can
+    // only end by its timeout, on any machine.
+    const silent = await startRawServer();
+    const stuck = new OllamaClient({ host: `https://127.0.0.1:${silent.port}`, model: 'm', timeouts: { connect: 30 } });
+    const error = await ollamaError(stuck.generate$('x'));
+    expectFailure(error, { kind: 'timeout', phase: 'connect', partialText: '' });
+    expect(error.message).toContain('timeout');
+    await expectNothingLeftBehind(before, { server, raw: [silent] });
+    await stuck.close();
+    await silent.close();
+  });
+
+  it('client.close() while streams run: each fails as network with its partial text; new requests fail', async () => {
+    const closing = new OllamaClient({ host: server.url, model: 'slow' });
+    const runs = [0, 1, 2].map(() => settle(closing.generate$('x')));
+    const seen = server.requests.length;
+    await server.until(() => server.requests.length === seen + 3);
+    await new Promise((resolve) => setTimeout(resolve, 45));
+    await closing.close();
+    for (const { values, error } of await Promise.all(runs)) {
+      expectFailure(error, { kind: 'network', partialText: texts(values) });
+      expect((error as Error).message).toContain('closed');
+    }
+    const after = await ollamaError(closing.generate$('x'));
+    expect(after).toMatchObject({ kind: 'network', partialText: '' });
+    expect(server.requests.length).toBe(seen + 3);
+    await expectNothingLeftBehind(before, { server });
+  });
+});
