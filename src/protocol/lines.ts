@@ -64,14 +64,54 @@ const ErrorLine = t.type({ error: t.string });
 
 /**
  * A decoder for one endpoint's lines. Validation uses the cheap `is` guard on the hot path and runs
- * the full `decode` only to explain a line that failed it.
+ * the full `decode` only to explain a line that failed it. `isTokenLine` may accept the line an
+ * endpoint sends for every token before `is` runs: it must only accept values `codec.is` accepts.
  */
-export function lineDecoder<A, R>(codec: t.Type<A, unknown, unknown>, build: (line: A) => R): (value: unknown) => R {
+export function lineDecoder<A, R>(
+  codec: t.Type<A, unknown, unknown>,
+  build: (line: A) => R,
+  isTokenLine?: (value: unknown) => value is A,
+): (value: unknown) => R {
   return (value) => {
-    if (codec.is(value)) return build(value);
+    if (isTokenLine?.(value) || codec.is(value)) return build(value);
     throw lineError(codec, value);
   };
 }
+
+/** A parsed JSON object; JSON gives no other kind of object a prototype of `Object.prototype`. */
+type JsonObject = Record<string, unknown>;
+
+const isPlainObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/** Whether a plain object has exactly `count` keys: for-in over a JSON object needs no allocation. */
+function hasKeys(value: JsonObject, count: number): boolean {
+  let keys = 0;
+  for (const _ in value) if (++keys > count) return false;
+  return keys === count;
+}
+
+/**
+ * Ollama's line for each token, `{model, created_at, <text>, done: false}` and nothing else, checked
+ * with a few property reads: io-ts's generic `is` walks every optional field of the intersection
+ * (metrics, context…) with keyed reads, which costs half a `JSON.parse` per line.
+ */
+const isPlainTokenLine = (value: unknown): value is JsonObject =>
+  isPlainObject(value) &&
+  value.done === false &&
+  typeof value.model === 'string' &&
+  typeof value.created_at === 'string' &&
+  hasKeys(value, 4);
+
+const isGenerateTokenLine = (value: unknown): value is t.TypeOf<typeof GenerateLine> =>
+  isPlainTokenLine(value) && typeof value.response === 'string';
+
+const isChatTokenLine = (value: unknown): value is t.TypeOf<typeof ChatLine> =>
+  isPlainTokenLine(value) &&
+  isPlainObject(value.message) &&
+  typeof value.message.role === 'string' &&
+  typeof value.message.content === 'string' &&
+  hasKeys(value.message, 2);
 
 function lineError(codec: t.Decoder<unknown, unknown>, value: unknown): OllamaError {
   // Ollama reports a failure after the 200 header as one `{"error": "..."}` line.
@@ -90,7 +130,7 @@ export const decodeGenerateLine = lineDecoder(GenerateLine, (line): StreamChunk 
     if (line.context) chunk.context = line.context;
   }
   return chunk;
-});
+}, isGenerateTokenLine);
 
 export const decodeChatLine = lineDecoder(ChatLine, (line): ChatChunk => {
   const { message } = line;
@@ -100,7 +140,7 @@ export const decodeChatLine = lineDecoder(ChatLine, (line): ChatChunk => {
   if (message.tool_calls?.length) chunk.toolCalls = message.tool_calls.map(toToolCall);
   if (line.done) addFinalFields(chunk, line);
   return chunk;
-});
+}, isChatTokenLine);
 
 function toToolCall(call: t.TypeOf<typeof WireToolCall>): ToolCall {
   const { name, arguments: args, index } = call.function;
