@@ -1,11 +1,10 @@
 import { OllamaClient } from '../../src/client.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { ollamaError, settle, texts } from '../helpers.js';
-import { type Resources, activeResources, afterRequestHead, expectFailure, expectNothingLeftBehind, startRawServer } from './support.js';
+import { afterRequestHead, expectFailure, expectNothingLeftBehind, startRawServer, watchTimers } from './support.js';
 
 let server: TestServer;
 let client: OllamaClient;
-let before: Resources;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -15,15 +14,13 @@ beforeAll(async () => {
       slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
     },
   });
-  client = new OllamaClient({ host: server.url, model: 'slow' });
+  client = new OllamaClient({ host: server.url, model: 'slow', maxConnections: 1 });
 });
 afterAll(async () => {
   await client.close();
   await server.close();
 });
-beforeEach(() => {
-  before = activeResources();
-});
+watchTimers();
 
 describe('connection faults', () => {
   it('connection refused: network, no status, nothing received', async () => {
@@ -33,7 +30,7 @@ describe('connection faults', () => {
     const error = await ollamaError(refused.generate$('x'));
     expectFailure(error, { kind: 'network', partialText: '' });
     expect(error.message).toContain('ECONNREFUSED');
-    await expectNothingLeftBehind(before, { server });
+    await expectNothingLeftBehind({ server, client });
     await refused.close();
   });
 
@@ -43,7 +40,7 @@ describe('connection faults', () => {
     const error = await ollamaError(reset.generate$('x'));
     expectFailure(error, { kind: 'network', partialText: '' });
     expect(error.message).toMatch(/reset|closed/);
-    await expectNothingLeftBehind(before, { server, raw: [raw] });
+    await expectNothingLeftBehind({ server, raw: [raw] });
     await reset.close();
     await raw.close();
   });
@@ -52,7 +49,7 @@ describe('connection faults', () => {
     const { values, error } = await settle(client.generate$('x', { model: 'resets' }));
     expect(texts(values)).toBe('partial');
     expectFailure(error, { kind: 'network', partialText: 'partial' });
-    await expectNothingLeftBehind(before, { server });
+    await expectNothingLeftBehind({ server, client });
   });
 
   it('server closes mid-body without a done line: protocol, keeping the partial text', async () => {
@@ -60,7 +57,7 @@ describe('connection faults', () => {
     expect(texts(values)).toBe('partial');
     expectFailure(error, { kind: 'protocol', partialText: 'partial' });
     expect((error as Error).message).toContain('ended before its final line');
-    await expectNothingLeftBehind(before, { server });
+    await expectNothingLeftBehind({ server, client });
   });
 
   it('connect timeout: a handshake that never completes fails with phase connect', async () => {
@@ -71,7 +68,7 @@ describe('connection faults', () => {
     const error = await ollamaError(stuck.generate$('x'));
     expectFailure(error, { kind: 'timeout', phase: 'connect', partialText: '' });
     expect(error.message).toContain('timeout');
-    await expectNothingLeftBehind(before, { server, raw: [silent] });
+    await expectNothingLeftBehind({ server, raw: [silent] });
     await stuck.close();
     await silent.close();
   });
@@ -90,6 +87,6 @@ describe('connection faults', () => {
     const after = await ollamaError(closing.generate$('x'));
     expect(after).toMatchObject({ kind: 'network', partialText: '' });
     expect(server.requests.length).toBe(seen + 3);
-    await expectNothingLeftBehind(before, { server });
+    await expectNothingLeftBehind({ server, client });
   });
 });

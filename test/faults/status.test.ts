@@ -1,14 +1,13 @@
 import { OllamaClient } from '../../src/client.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { ollamaError } from '../helpers.js';
-import { type Resources, activeResources, expectFailure, expectNothingLeftBehind } from './support.js';
+import { expectFailure, expectNothingLeftBehind, watchTimers } from './support.js';
 
 const TOKEN = 'sk-secret-0123456789';
 const SIGNIN_URL = 'https://ollama.com/connect?name=test-box&key=c3NoLWVkMjU1MTk';
 
 let server: TestServer;
 let client: OllamaClient;
-let before: Resources;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -18,16 +17,14 @@ beforeAll(async () => {
       cloud: { status: 401, body: { error: 'unauthorized', signin_url: SIGNIN_URL } },
     },
   });
-  client = new OllamaClient({ host: server.url, headers: { Authorization: `Bearer ${TOKEN}` } });
+  client = new OllamaClient({ host: server.url, headers: { Authorization: `Bearer ${TOKEN}` }, maxConnections: 1 });
 });
 afterAll(async () => {
   await client.close();
   await server.close();
 });
-beforeEach(() => {
-  before = activeResources();
-});
-afterEach(() => expectNothingLeftBehind(before, { server }));
+watchTimers();
+afterEach(() => expectNothingLeftBehind({ server, client }));
 
 describe('HTTP status faults', () => {
   it('400 (no model): http with Ollama\'s message', async () => {

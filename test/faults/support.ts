@@ -1,14 +1,41 @@
+import { createHook } from 'node:async_hooks';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import type { OllamaClient } from '../../src/client.js';
 import type { TestServer } from '../../src/testing/server.js';
 
-/** Counts of `process.getActiveResourcesInfo()`: what keeps the event loop alive. */
-export type Resources = Record<string, number>;
-
-export function activeResources(): Resources {
-  const counts: Resources = {};
-  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1;
-  return counts;
+/**
+ * Watches the timers this file's tests create (jest's own are not theirs), so a test can assert that
+ * none is left running. Call once at the top of a test file.
+ */
+export function watchTimers(): void {
+  beforeEach(() => timers.clear());
+  beforeAll(() => void timerHook.enable());
+  afterAll(() => void timerHook.disable());
 }
+
+const timers = new Map<number, { hasRef(): boolean; stack: string }>();
+const timerHook = createHook({
+  init(asyncId, type, _trigger, resource) {
+    if (type !== 'Timeout') return;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 40;
+    const stack = new Error().stack ?? '';
+    Error.stackTraceLimit = limit;
+    // The first frame outside Node's internals and this hook is the code that called setTimeout.
+    const caller = stack.split('\n').find((frame, i) => i > 1 && frame.includes(' at ') && !frame.includes('(node:')) ?? '';
+    if (/node_modules[\\/](jest-|@jest)/.test(caller) || stack.includes('at pollPause ')) return;
+    timers.set(asyncId, { hasRef: () => (resource as NodeJS.Timeout).hasRef(), stack });
+  },
+  destroy(asyncId) {
+    timers.delete(asyncId);
+  },
+});
+
+function runningTimers(): string[] {
+  return [...timers.values()].filter((timer) => timer.hasRef()).map((timer) => timer.stack);
+}
+
+const pollPause = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 /** Retries `check` until it stops throwing; its last error fails the test after `timeoutMs`. */
 export async function eventually(check: () => void, timeoutMs = 2_000): Promise<void> {
@@ -19,7 +46,7 @@ export async function eventually(check: () => void, timeoutMs = 2_000): Promise<
     } catch (error) {
       if (performance.now() > deadline) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await pollPause();
   }
 }
 
@@ -78,22 +105,25 @@ export function afterRequestHead(socket: Socket, then: () => void): void {
 
 /**
  * After a fault: the test server finished or saw the disconnect of every request, raw servers saw
- * every socket closed, no timer is left, and every client socket still open is an idle pooled one
- * to the test server (in loopback tests both ends live in this process, so each counts twice).
+ * every socket closed, no timer of the test is left running, no client socket is left without its
+ * server end (in loopback tests both ends live in this process), and the client's pool still serves
+ * a request — with `maxConnections: 1`, a socket left busy by the fault would block it.
  */
 export async function expectNothingLeftBehind(
-  before: Resources,
-  servers: { server?: TestServer; raw?: RawServer[] } = {},
+  peers: { server?: TestServer; raw?: RawServer[]; client?: OllamaClient } = {},
 ): Promise<void> {
-  const { server, raw = [] } = servers;
+  const { server, raw = [], client } = peers;
   if (server) await server.until(() => server.requests.every((r) => r.finishedAt ?? r.disconnectedAt));
   await eventually(() => {
-    const now = activeResources();
-    expect(now.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+    expect(runningTimers()).toEqual([]);
     for (const peer of raw) expect(peer.open).toBe(0);
-    const pooled = server?.openConnections ?? 0;
-    expect((now.TCPSocketWrap ?? 0) - pooled).toBeLessThanOrEqual(pooled);
+    const serverSockets = server?.openConnections ?? 0;
+    const clientSockets = process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length - serverSockets;
+    expect(clientSockets).toBeLessThanOrEqual(serverSockets);
   });
+  if (client && server) {
+    await expect(client.version({ timeouts: { firstToken: 2_000 } })).resolves.toEqual(expect.any(String));
+  }
 }
 
 /** The four facts every fault must get right, compared exactly (an absent field must be absent). */
