@@ -48,7 +48,7 @@ describe('fromOllama', () => {
     const last = values.at(-1)!;
     expect(last).toMatchObject({ done: true, doneReason: 'stop', context: [1, 2, 3], model: 'tiny' });
     expect(last.metrics).toEqual({
-      totalMs: 1580,
+      totalMs: 1330,
       loadMs: 1000,
       promptEvalCount: 12,
       promptEvalMs: 250,

@@ -82,6 +82,7 @@ export interface TestServer {
 export const DEFAULT_TOKENS = ['Hello', '!', ' I', ' am', ' a', ' test', ' model', '.'];
 
 const NDJSON = 'application/x-ndjson';
+const NS_PER_MS = 1e6;
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, DELETE, HEAD, OPTIONS',
@@ -262,7 +263,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return void res.end();
     }
     const lines = new ScriptLines(model, chat, script, body);
-    if (body.stream === false) return sendJson(res, 200, lines.whole());
+    if (body.stream === false) {
+      // A whole answer takes as long as its tokens would have taken to stream.
+      if (!(await pause((script.tokenDelayMs ?? 0) * lines.tokens.length, gone))) return;
+      return sendJson(res, 200, lines.whole());
+    }
 
     res.writeHead(200, { 'content-type': NDJSON });
     const tokens = lines.tokens;
@@ -406,15 +411,19 @@ class ScriptLines {
     return final;
   }
 
+  /** Scripted pace when there is one (so tokens/s agree with what a client measures), else fixed figures. */
   private metrics() {
     const evalCount = this.tokens.length;
+    const loadNs = (this.script.loadDelayMs || 1_000) * NS_PER_MS;
+    const evalNs = evalCount * (this.script.tokenDelayMs || 20) * NS_PER_MS;
+    const promptNs = 250 * NS_PER_MS;
     return {
-      total_duration: 1_500_000_000 + evalCount * 20_000_000,
-      load_duration: 1_000_000_000,
+      total_duration: loadNs + promptNs + evalNs,
+      load_duration: loadNs,
       prompt_eval_count: 12,
-      prompt_eval_duration: 250_000_000,
+      prompt_eval_duration: promptNs,
       eval_count: evalCount,
-      eval_duration: evalCount * 20_000_000,
+      eval_duration: evalNs,
     };
   }
 }
