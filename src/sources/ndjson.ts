@@ -23,8 +23,13 @@ export class NdjsonSplitter {
       this.hold(bytes);
       return;
     }
-    const complete = bytes.subarray(0, lastNewline);
-    this.emitLines(this.heldBytes === 0 ? complete : this.takeHeld(complete), onLine);
+    let start = 0;
+    if (this.heldBytes > 0) {
+      // Only the line begun in an earlier read is joined (copied), not the whole of this read.
+      start = bytes.indexOf(NEWLINE) + 1;
+      this.emitLines(this.takeHeld(bytes.subarray(0, start - 1)), onLine);
+    }
+    this.emitLines(bytes.subarray(start, lastNewline), onLine);
     if (lastNewline + 1 < bytes.length) this.hold(bytes.subarray(lastNewline + 1));
   }
 
