@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-const NODE_ONLY = /^\/(testing|cli|transport\/undici\.js|transport\/platform\.js\.map)/;
+const NODE_ONLY = /^\/((testing|cli)(\/|$)|transport\/undici\.js|transport\/platform\.js\.map)/;
 
 const trees = [
   { project: 'tsconfig.build.json', out: 'esm', type: 'module' },
