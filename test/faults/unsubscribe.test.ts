@@ -1,0 +1,76 @@
+import { Subject, takeUntil } from 'rxjs';
+import { OllamaClient } from '../../src/client.js';
+import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { texts } from '../helpers.js';
+import { eventually, expectNothingLeftBehind, startRawServer, watchTimers } from './support.js';
+
+let server: TestServer;
+let client: OllamaClient;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    models: {
+      loading: { tokens: ['late'], loadDelayMs: 60_000 },
+      slow: { tokens: ['a', 'b', 'c', 'd', 'e', 'f'], tokenDelayMs: 20 },
+    },
+  });
+  client = new OllamaClient({ host: server.url, maxConnections: 1 });
+});
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+watchTimers();
+
+/** Unsubscribing is not an error: the observer hears nothing after it. */
+function observe<T>() {
+  const seen = { values: [] as T[], error: undefined as unknown, completed: false };
+  return {
+    seen,
+    observer: {
+      next: (value: T) => void seen.values.push(value),
+      error: (error: unknown) => void (seen.error = error),
+      complete: () => void (seen.completed = true),
+    },
+  };
+}
+
+describe('unsubscribing', () => {
+  it('while connecting: the half-open connection is closed', async () => {
+    // TLS to a server that never answers the handshake keeps the request in its connect phase.
+    const silent = await startRawServer();
+    const stuck = new OllamaClient({ host: `https://127.0.0.1:${silent.port}`, model: 'm', timeouts: { connect: 60_000 } });
+    const { seen, observer } = observe();
+    const subscription = stuck.generate$('x').subscribe(observer);
+    await eventually(() => expect(silent.accepted).toBe(1));
+    subscription.unsubscribe();
+    await expectNothingLeftBehind({ server, raw: [silent] });
+    expect(seen).toEqual({ values: [], error: undefined, completed: false });
+    await stuck.close();
+    await silent.close();
+  });
+
+  it('while the model loads and no header has arrived: the server sees the disconnect', async () => {
+    const { seen, observer } = observe();
+    const subscription = client.generate$('x', { model: 'loading' }).subscribe(observer);
+    await server.until(() => server.requests.at(-1)?.body?.model === 'loading');
+    subscription.unsubscribe();
+    await server.until(() => server.requests.at(-1)!.disconnectedAt);
+    expect(seen).toEqual({ values: [], error: undefined, completed: false });
+    await expectNothingLeftBehind({ server, client });
+  });
+
+  it('mid-body: the server sees the disconnect before the answer is finished', async () => {
+    const { seen, observer } = observe<{ text: string }>();
+    const stop = new Subject<void>();
+    client
+      .generate$('x', { model: 'slow' })
+      .pipe(takeUntil(stop))
+      .subscribe({ ...observer, next: (chunk) => (observer.next(chunk), chunk.text === 'b' && stop.next()) });
+    await server.until(() => server.requests.at(-1)!.disconnectedAt);
+    expect(server.requests.at(-1)!.finishedAt).toBeUndefined();
+    expect(texts(seen.values)).toBe('ab');
+    expect(seen.error).toBeUndefined();
+    await expectNothingLeftBehind({ server, client });
+  });
+});
