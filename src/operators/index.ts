@@ -16,3 +16,5 @@ export type { StreamTimings } from './streamTimings.js';
 export { errorsAsChunks } from './errorsAsChunks.js';
 export { typewriter } from './typewriter.js';
 export type { TypewriterOptions } from './typewriter.js';
+export { retryStream, isRetryable, type RetryStreamOptions } from './retryStream.js';
+export { resumable, type ResumeOptions } from './resumeOnError.js';

@@ -54,7 +54,8 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       if (subscriber.closed) return;
       subscriber.error(toOllamaError(error, partialText));
     };
-    const onClientClosed = () => fail(new OllamaError('network', 'The OllamaClient was closed while this request was running'));
+    const onClientClosed = () =>
+      fail(new OllamaError('network', 'The OllamaClient was closed while this request was running', { cause: context.closed.reason }));
     const onCallerAbort = () => {
       if (!subscriber.closed) subscriber.error(context.signal!.reason);
     };

@@ -27,7 +27,7 @@ export interface ModelScript {
   resetAfterTokens?: number;
   /** Reset the connection once the request is read, before any header. */
   resetBeforeHeaders?: boolean;
-  /** The script's faults (status, body, error, end, reset, stall) hit only the first this-many requests. */
+  /** The script's faults (status, body, error, end, reset, stall, load delay) hit only the first this-many requests. */
   failuresBeforeSuccess?: number;
   /** Answer with this status and body instead (an object is sent as JSON). */
   status?: number;
@@ -234,7 +234,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const attempt = (attempts.get(model) ?? 0) + 1;
     attempts.set(model, attempt);
     if (script.failuresBeforeSuccess === undefined || attempt <= script.failuresBeforeSuccess) return script;
-    const { status, body, errorAfterTokens, endAfterTokens, resetAfterTokens, resetBeforeHeaders, stall, ...healthy } = script;
+    const { status, body, errorAfterTokens, endAfterTokens, resetAfterTokens, resetBeforeHeaders, stall, loadDelayMs, ...healthy } = script;
     return healthy;
   }
 
