@@ -124,7 +124,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       subscriber.complete();
     };
 
-    context.closed.addEventListener('abort', onClientClosed);
+    const stopWatchingClose = onAbort(context.closed, onClientClosed);
     context.signal?.addEventListener('abort', onCallerAbort);
     if (context.closed.aborted) onClientClosed();
     else if (context.signal?.aborted) onCallerAbort();
@@ -135,7 +135,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
 
     return () => {
       timers.stop();
-      context.closed.removeEventListener('abort', onClientClosed);
+      stopWatchingClose();
       context.signal?.removeEventListener('abort', onCallerAbort);
       // Unconditional, like Angular's FetchBackend: a no-op once the body is read, and otherwise
       // the only way to stop the server generating.
@@ -166,6 +166,24 @@ class ReceivedText {
   text(): string {
     return this.reads.join('') + this.pieces.join('');
   }
+}
+
+const abortCallbacks = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `callback` when `signal` aborts, through one listener per signal however many requests
+ * share it: every running request of a client watches its close, and Node warns of a leak past ten
+ * listeners on one signal.
+ */
+function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let callbacks = abortCallbacks.get(signal);
+  if (!callbacks) {
+    const all = (callbacks = new Set());
+    abortCallbacks.set(signal, all);
+    signal.addEventListener('abort', () => all.forEach((call) => call()), { once: true });
+  }
+  callbacks.add(callback);
+  return () => callbacks.delete(callback);
 }
 
 /** undici's and fetch's failures as `OllamaError`s that say what happened, in words. */
