@@ -1,33 +1,21 @@
-import { OllamaClient } from '../../src/client.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/sources/ndjson.js';
-import { type ModelScript, type TestServer, startTestServer } from '../../src/testing/server.js';
+import type { ModelScript } from '../../src/testing/server.js';
 import { settle, texts } from '../helpers.js';
-import { expectFailure, expectNothingLeftBehind, watchTimers } from './support.js';
+import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 
 const line = (response: string, done = false) => JSON.stringify({ model: 'm', response, done }) + '\n';
 const DONE = JSON.stringify({ model: 'm', response: '', done: true, done_reason: 'stop', eval_count: 3 });
 /** Raw pieces are written one by one with a pause between, so each arrives as its own TCP read. */
 const pieces = (...raw: Array<string | Uint8Array>): ModelScript => ({ raw, rawDelayMs: 5 });
 
-let server: TestServer;
-let client: OllamaClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new OllamaClient({ host: server.url, maxConnections: 1 });
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-watchTimers();
-afterEach(() => expectNothingLeftBehind({ server, client }));
+const loop = loopback();
+afterEach(() => expectNothingLeftBehind(loop));
 
 /** Streams `/api/generate` from a model answering with `script`. */
 function generate(script: ModelScript) {
-  const model = `m${server.requests.length}`;
-  server.setModel(model, script);
-  return settle(client.generate$('x', { model }));
+  const model = `m${loop.server.requests.length}`;
+  loop.server.setModel(model, script);
+  return settle(loop.client.generate$('x', { model }));
 }
 
 describe('body faults', () => {

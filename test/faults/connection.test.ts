@@ -1,26 +1,14 @@
 import { OllamaClient } from '../../src/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { ollamaError, settle, texts } from '../helpers.js';
-import { afterRequestHead, expectFailure, expectNothingLeftBehind, startRawServer, watchTimers } from './support.js';
+import { afterRequestHead, expectFailure, expectNothingLeftBehind, loopback, startRawServer } from './support.js';
 
-let server: TestServer;
-let client: OllamaClient;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    models: {
-      resets: { tokens: ['par', 'tial', ' never'], resetAfterTokens: 2 },
-      ends: { tokens: ['par', 'tial', ' never'], endAfterTokens: 2 },
-      slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
-    },
-  });
-  client = new OllamaClient({ host: server.url, model: 'slow', maxConnections: 1 });
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-watchTimers();
+const loop = loopback({
+  models: {
+    resets: { tokens: ['par', 'tial', ' never'], resetAfterTokens: 2 },
+    ends: { tokens: ['par', 'tial', ' never'], endAfterTokens: 2 },
+    slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
+  },
+}, { model: 'slow' });
 
 describe('connection faults', () => {
   it('connection refused: network, no status, nothing received', async () => {
@@ -30,7 +18,7 @@ describe('connection faults', () => {
     const error = await ollamaError(refused.generate$('x'));
     expectFailure(error, { kind: 'network', partialText: '' });
     expect(error.message).toContain('ECONNREFUSED');
-    await expectNothingLeftBehind({ server, client });
+    await expectNothingLeftBehind(loop);
     await refused.close();
   });
 
@@ -40,24 +28,24 @@ describe('connection faults', () => {
     const error = await ollamaError(reset.generate$('x'));
     expectFailure(error, { kind: 'network', partialText: '' });
     expect(error.message).toMatch(/reset|closed/);
-    await expectNothingLeftBehind({ server, raw: [raw] });
+    await expectNothingLeftBehind({ server: loop.server, raw: [raw] });
     await reset.close();
     await raw.close();
   });
 
   it('reset mid-body: network, keeping the text received before it', async () => {
-    const { values, error } = await settle(client.generate$('x', { model: 'resets' }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'resets' }));
     expect(texts(values)).toBe('partial');
     expectFailure(error, { kind: 'network', partialText: 'partial' });
-    await expectNothingLeftBehind({ server, client });
+    await expectNothingLeftBehind(loop);
   });
 
   it('server closes mid-body without a done line: protocol, keeping the partial text', async () => {
-    const { values, error } = await settle(client.generate$('x', { model: 'ends' }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'ends' }));
     expect(texts(values)).toBe('partial');
     expectFailure(error, { kind: 'protocol', partialText: 'partial' });
     expect((error as Error).message).toContain('ended before its final line');
-    await expectNothingLeftBehind({ server, client });
+    await expectNothingLeftBehind(loop);
   });
 
   it('connect timeout: a handshake that never completes fails with phase connect', async () => {
@@ -68,16 +56,16 @@ describe('connection faults', () => {
     const error = await ollamaError(stuck.generate$('x'));
     expectFailure(error, { kind: 'timeout', phase: 'connect', partialText: '' });
     expect(error.message).toContain('timeout');
-    await expectNothingLeftBehind({ server, raw: [silent] });
+    await expectNothingLeftBehind({ server: loop.server, raw: [silent] });
     await stuck.close();
     await silent.close();
   });
 
   it('client.close() while streams run: each fails as network with its partial text; new requests fail', async () => {
-    const closing = new OllamaClient({ host: server.url, model: 'slow' });
+    const closing = new OllamaClient({ host: loop.server.url, model: 'slow' });
     const runs = [0, 1, 2].map(() => settle(closing.generate$('x')));
-    const seen = server.requests.length;
-    await server.until(() => server.requests.length === seen + 3);
+    const seen = loop.server.requests.length;
+    await loop.server.until(() => loop.server.requests.length === seen + 3);
     await new Promise((resolve) => setTimeout(resolve, 45));
     await closing.close();
     for (const { values, error } of await Promise.all(runs)) {
@@ -86,7 +74,7 @@ describe('connection faults', () => {
     }
     const after = await ollamaError(closing.generate$('x'));
     expect(after).toMatchObject({ kind: 'network', partialText: '' });
-    expect(server.requests.length).toBe(seen + 3);
-    await expectNothingLeftBehind({ server, client });
+    expect(loop.server.requests.length).toBe(seen + 3);
+    await expectNothingLeftBehind(loop);
   });
 });

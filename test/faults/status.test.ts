@@ -1,62 +1,49 @@
-import { OllamaClient } from '../../src/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { ollamaError } from '../helpers.js';
-import { expectFailure, expectNothingLeftBehind, watchTimers } from './support.js';
+import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 
 const TOKEN = 'sk-secret-0123456789';
 const SIGNIN_URL = 'https://ollama.com/connect?name=test-box&key=c3NoLWVkMjU1MTk';
 
-let server: TestServer;
-let client: OllamaClient;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    models: {
-      crashed: { status: 500, body: { error: 'llama runner process has terminated: exit status 2' } },
-      gateway: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>' },
-      cloud: { status: 401, body: { error: 'unauthorized', signin_url: SIGNIN_URL } },
-    },
-  });
-  client = new OllamaClient({ host: server.url, headers: { Authorization: `Bearer ${TOKEN}` }, maxConnections: 1 });
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-watchTimers();
-afterEach(() => expectNothingLeftBehind({ server, client }));
+const loop = loopback({
+  models: {
+    crashed: { status: 500, body: { error: 'llama runner process has terminated: exit status 2' } },
+    gateway: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>' },
+    cloud: { status: 401, body: { error: 'unauthorized', signin_url: SIGNIN_URL } },
+  },
+}, { headers: { Authorization: `Bearer ${TOKEN}` } });
+afterEach(() => expectNothingLeftBehind(loop));
 
 describe('HTTP status faults', () => {
   it('400 (no model): http with Ollama\'s message', async () => {
-    const error = await ollamaError(client.generate$('x'));
+    const error = await ollamaError(loop.client.generate$('x'));
     expectFailure(error, { kind: 'http', statusCode: 400, partialText: '' });
     expect(error.message).toBe('model is required');
   });
 
   it('404 (unknown model): model_not_found with Ollama\'s message', async () => {
-    const error = await ollamaError(client.chat$([{ role: 'user', content: 'x' }], { model: 'llama9' }));
+    const error = await ollamaError(loop.client.chat$([{ role: 'user', content: 'x' }], { model: 'llama9' }));
     expectFailure(error, { kind: 'model_not_found', statusCode: 404, partialText: '' });
     expect(error.message).toBe("model 'llama9' not found");
   });
 
   it('500 with a JSON error: server with Ollama\'s message', async () => {
-    const error = await ollamaError(client.generate$('x', { model: 'crashed' }));
+    const error = await ollamaError(loop.client.generate$('x', { model: 'crashed' }));
     expectFailure(error, { kind: 'server', statusCode: 500, partialText: '' });
     expect(error.message).toBe('llama runner process has terminated: exit status 2');
   });
 
   it('502 with an HTML page: http naming the status and the page title', async () => {
-    const error = await ollamaError(client.generate$('x', { model: 'gateway' }));
+    const error = await ollamaError(loop.client.generate$('x', { model: 'gateway' }));
     expectFailure(error, { kind: 'http', statusCode: 502, partialText: '' });
     expect(error.message).toBe('HTTP 502: 502 Bad Gateway');
   });
 
   it('401 with signin_url: http carrying the sign-in page, never the token', async () => {
-    const error = await ollamaError(client.generate$('x', { model: 'cloud' }));
+    const error = await ollamaError(loop.client.generate$('x', { model: 'cloud' }));
     expectFailure(error, { kind: 'http', statusCode: 401, partialText: '' });
     expect(error.signinUrl).toBe(SIGNIN_URL);
     expect(error.message).toBe('unauthorized');
-    expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(loop.server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     const everything = `${String(error)} ${error.stack} ${JSON.stringify(error)} ${String(error.cause)}`;
     expect(everything).not.toContain(TOKEN);
   });

@@ -1,7 +1,8 @@
 import { createHook } from 'node:async_hooks';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
-import type { OllamaClient } from '../../src/client.js';
-import type { TestServer } from '../../src/testing/server.js';
+import { OllamaClient } from '../../src/client.js';
+import type { OllamaClientOptions } from '../../src/config.js';
+import { type TestServer, type TestServerOptions, startTestServer } from '../../src/testing/server.js';
 
 /**
  * Watches the timers this file's tests create (jest's own are not theirs), so a test can assert that
@@ -48,6 +49,27 @@ export async function eventually(check: () => void, timeoutMs = 2_000): Promise<
     }
     await pollPause();
   }
+}
+
+/**
+ * A test server and a client with a one-socket pool (so a socket a fault leaves busy blocks the next
+ * request), started before this file's tests and closed after them; the tests' timers are watched.
+ */
+export function loopback(
+  serverOptions: TestServerOptions = {},
+  clientOptions: OllamaClientOptions = {},
+): { readonly server: TestServer; readonly client: OllamaClient } {
+  const peers = {} as { server: TestServer; client: OllamaClient };
+  beforeAll(async () => {
+    peers.server = await startTestServer(serverOptions);
+    peers.client = new OllamaClient({ host: peers.server.url, maxConnections: 1, ...clientOptions });
+  });
+  afterAll(async () => {
+    await peers.client.close();
+    await peers.server.close();
+  });
+  watchTimers();
+  return peers;
 }
 
 /** A plain TCP server for faults below HTTP: it sees every socket and when each one closes. */

@@ -1,52 +1,39 @@
-import { OllamaClient } from '../../src/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { settle, texts } from '../helpers.js';
-import { expectFailure, expectNothingLeftBehind, watchTimers } from './support.js';
+import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 
-let server: TestServer;
-let client: OllamaClient;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    models: {
-      loading: { tokens: ['late'], loadDelayMs: 60_000 },
-      stalls: { tokens: ['a', 'b', 'c'], stall: { afterTokens: 2, ms: 60_000 } },
-      endless: { tokens: Array.from({ length: 1_000 }, (_, i) => `${i} `), tokenDelayMs: 5 },
-    },
-  });
-  client = new OllamaClient({ host: server.url, maxConnections: 1 });
+const loop = loopback({
+  models: {
+    loading: { tokens: ['late'], loadDelayMs: 60_000 },
+    stalls: { tokens: ['a', 'b', 'c'], stall: { afterTokens: 2, ms: 60_000 } },
+    endless: { tokens: Array.from({ length: 1_000 }, (_, i) => `${i} `), tokenDelayMs: 5 },
+  },
 });
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-watchTimers();
-afterEach(() => expectNothingLeftBehind({ server, client }));
+afterEach(() => expectNothingLeftBehind(loop));
 
-const lastRequest = () => server.requests.at(-1)!;
+const lastRequest = () => loop.server.requests.at(-1)!;
 
 describe('timeout faults', () => {
   it('a model load (no headers) longer than firstToken: timeout/firstToken, and the server sees the abort', async () => {
-    const { values, error } = await settle(client.generate$('x', { model: 'loading', timeouts: { firstToken: 30 } }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'loading', timeouts: { firstToken: 30 } }));
     expect(values).toEqual([]);
     expectFailure(error, { kind: 'timeout', phase: 'firstToken', partialText: '' });
     expect((error as Error).message).toBe('timeout: no first token within 30 ms (firstToken)');
-    await server.until(() => lastRequest().disconnectedAt);
+    await loop.server.until(() => lastRequest().disconnectedAt);
   });
 
   it('a stall mid-stream longer than idle: timeout/idle with the text so far', async () => {
-    const { values, error } = await settle(client.generate$('x', { model: 'stalls', timeouts: { idle: 30 } }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'stalls', timeouts: { idle: 30 } }));
     expect(texts(values)).toBe('ab');
     expectFailure(error, { kind: 'timeout', phase: 'idle', partialText: 'ab' });
     expect((error as Error).message).toBe('timeout: no chunk within 30 ms (idle)');
-    await server.until(() => lastRequest().disconnectedAt);
+    await loop.server.until(() => lastRequest().disconnectedAt);
   });
 
   it('a stream longer than total: timeout/total with the text so far', async () => {
-    const { values, error } = await settle(client.generate$('x', { model: 'endless', timeouts: { total: 60, idle: 10_000 } }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'endless', timeouts: { total: 60, idle: 10_000 } }));
     expectFailure(error, { kind: 'timeout', phase: 'total', partialText: texts(values) });
     expect(texts(values)).toMatch(/^0 (\d+ )*$/);
     expect((error as Error).message).toBe('timeout: the stream did not finish within 60 ms (total)');
-    await server.until(() => lastRequest().disconnectedAt);
+    await loop.server.until(() => lastRequest().disconnectedAt);
   });
 });

@@ -1,26 +1,14 @@
 import { Subject, takeUntil } from 'rxjs';
 import { OllamaClient } from '../../src/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { texts } from '../helpers.js';
-import { eventually, expectNothingLeftBehind, startRawServer, watchTimers } from './support.js';
+import { eventually, expectNothingLeftBehind, loopback, startRawServer } from './support.js';
 
-let server: TestServer;
-let client: OllamaClient;
-
-beforeAll(async () => {
-  server = await startTestServer({
-    models: {
-      loading: { tokens: ['late'], loadDelayMs: 60_000 },
-      slow: { tokens: ['a', 'b', 'c', 'd', 'e', 'f'], tokenDelayMs: 20 },
-    },
-  });
-  client = new OllamaClient({ host: server.url, maxConnections: 1 });
+const loop = loopback({
+  models: {
+    loading: { tokens: ['late'], loadDelayMs: 60_000 },
+    slow: { tokens: ['a', 'b', 'c', 'd', 'e', 'f'], tokenDelayMs: 20 },
+  },
 });
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-watchTimers();
 
 /** Unsubscribing is not an error: the observer hears nothing after it. */
 function observe<T>() {
@@ -47,7 +35,7 @@ describe('unsubscribing', () => {
     const subscription = stuck.generate$('x').subscribe(observer);
     await eventually(() => expect(silent.accepted).toBe(1));
     subscription.unsubscribe();
-    await expectNothingLeftBehind({ server, raw: [silent] });
+    await expectNothingLeftBehind({ server: loop.server, raw: [silent] });
     expect(seen).toEqual({ values: [], error: undefined, completed: false });
     await stuck.close();
     await silent.close();
@@ -55,25 +43,25 @@ describe('unsubscribing', () => {
 
   it('while the model loads and no header has arrived: the server sees the disconnect', async () => {
     const { seen, observer } = observe();
-    const subscription = client.generate$('x', { model: 'loading' }).subscribe(observer);
-    await server.until(() => server.requests.at(-1)?.body?.model === 'loading');
+    const subscription = loop.client.generate$('x', { model: 'loading' }).subscribe(observer);
+    await loop.server.until(() => loop.server.requests.at(-1)?.body?.model === 'loading');
     subscription.unsubscribe();
-    await server.until(() => server.requests.at(-1)!.disconnectedAt);
+    await loop.server.until(() => loop.server.requests.at(-1)!.disconnectedAt);
     expect(seen).toEqual({ values: [], error: undefined, completed: false });
-    await expectNothingLeftBehind({ server, client });
+    await expectNothingLeftBehind(loop);
   });
 
   it('mid-body: the server sees the disconnect before the answer is finished', async () => {
     const { seen, observer } = observe<{ text: string }>();
     const stop = new Subject<void>();
-    client
+    loop.client
       .generate$('x', { model: 'slow' })
       .pipe(takeUntil(stop))
       .subscribe({ ...observer, next: (chunk) => (observer.next(chunk), chunk.text === 'b' && stop.next()) });
-    await server.until(() => server.requests.at(-1)!.disconnectedAt);
-    expect(server.requests.at(-1)!.finishedAt).toBeUndefined();
+    await loop.server.until(() => loop.server.requests.at(-1)!.disconnectedAt);
+    expect(loop.server.requests.at(-1)!.finishedAt).toBeUndefined();
     expect(texts(seen.values)).toBe('ab');
     expect(seen.error).toBeUndefined();
-    await expectNothingLeftBehind({ server, client });
+    await expectNothingLeftBehind(loop);
   });
 });

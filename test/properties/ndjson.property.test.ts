@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { OllamaClient } from '../../src/client.js';
 import { decodeChatLine, decodeGenerateLine } from '../../src/protocol/lines.js';
 import { NdjsonSplitter } from '../../src/sources/ndjson.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import type { StreamChunk } from '../../src/types.js';
+import { loopback } from '../faults/support.js';
 import { settle } from '../helpers.js';
 
 /** Text of any code points: 1- to 4-byte UTF-8, lone surrogates (JSON escapes them), newlines, quotes. */
@@ -76,16 +75,7 @@ describe('NDJSON decoding', () => {
 });
 
 describe('NDJSON decoding end to end, through TCP', () => {
-  let server: TestServer;
-  let client: OllamaClient;
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = new OllamaClient({ host: server.url, maxConnections: 2 });
-  });
-  afterAll(async () => {
-    await client.close();
-    await server.close();
-  });
+  const loop = loopback({}, { maxConnections: 2 });
 
   it('streams any split of any body, written piece by piece, as the chunks of the whole body', async () => {
     let run = 0;
@@ -95,8 +85,8 @@ describe('NDJSON decoding end to end, through TCP', () => {
         async ({ chat, bytes, cuts }) => {
           const model = `split-${run++}`;
           const pieces = split(bytes, [...new Set(cuts)].sort((a, b) => a - b));
-          server.setModel(model, { raw: pieces, rawDelayMs: 1 });
-          const source = chat ? client.chat$([{ role: 'user', content: 'x' }], { model }) : client.generate$('x', { model });
+          loop.server.setModel(model, { raw: pieces, rawDelayMs: 1 });
+          const source = chat ? loop.client.chat$([{ role: 'user', content: 'x' }], { model }) : loop.client.generate$('x', { model });
           const { values, error, completed } = await settle<StreamChunk>(source);
           expect(error).toBeUndefined();
           expect(completed).toBe(true);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { type Subscription, take } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { expectNothingLeftBehind, loopback } from '../faults/support.js';
 
 const MAX_CONNECTIONS = 3;
 const MODELS = {
@@ -24,17 +23,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('wait' as const), ms: fc.nat({ max: 12 }) }),
 );
 
-let server: TestServer;
-let client: OllamaClient;
-
-beforeAll(async () => {
-  server = await startTestServer({ models: MODELS });
-  client = new OllamaClient({ host: server.url, maxConnections: MAX_CONNECTIONS });
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+const loop = loopback({ models: MODELS }, { maxConnections: MAX_CONNECTIONS });
 
 describe('subscribe/unsubscribe interleavings on one client', () => {
   it('never leave a request open on the server, never error, and complete with the whole text', async () => {
@@ -49,7 +38,7 @@ describe('subscribe/unsubscribe interleavings on one client', () => {
           if (s.op === 'subscribe') {
             const outcome = { model: s.model, takeOne: s.takeOne, text: '', completed: false, error: undefined as unknown };
             outcomes.push(outcome);
-            const chunks = client.generate$(prompt, { model: s.model });
+            const chunks = loop.client.generate$(prompt, { model: s.model });
             live.push(
               (s.takeOne ? chunks.pipe(take(1)) : chunks).subscribe({
                 next: (chunk) => void (outcome.text += chunk.text),
@@ -65,11 +54,11 @@ describe('subscribe/unsubscribe interleavings on one client', () => {
         }
         for (const subscription of live) subscription.unsubscribe();
 
-        const ours = () => server.requests.filter((r) => r.body?.prompt === prompt);
-        await server.until(() => ours().every((r) => r.finishedAt ?? r.disconnectedAt));
+        const ours = () => loop.server.requests.filter((r) => r.body?.prompt === prompt);
+        await loop.server.until(() => ours().every((r) => r.finishedAt ?? r.disconnectedAt));
         expect(ours().length).toBeLessThanOrEqual(outcomes.length);
         // Sockets the client destroyed close on the server a moment later; then only the pool's remain.
-        await server.until(() => server.openConnections <= MAX_CONNECTIONS);
+        await loop.server.until(() => loop.server.openConnections <= MAX_CONNECTIONS);
         for (const outcome of outcomes) {
           expect(outcome.error).toBeUndefined();
           if (!outcome.completed) continue;
@@ -80,8 +69,6 @@ describe('subscribe/unsubscribe interleavings on one client', () => {
       }),
       { numRuns: 40 },
     );
-    await server.until(() => server.requests.every((r) => r.finishedAt ?? r.disconnectedAt));
-    // The pool still serves: no socket was left busy.
-    await expect(client.version()).resolves.toEqual(expect.any(String));
+    await expectNothingLeftBehind(loop);
   });
 });
