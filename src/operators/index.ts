@@ -17,4 +17,4 @@ export { errorsAsChunks } from './errorsAsChunks.js';
 export { typewriter } from './typewriter.js';
 export type { TypewriterOptions } from './typewriter.js';
 export { retryStream, isRetryable, type RetryStreamOptions } from './retryStream.js';
-export { resumable, type ResumeOptions } from './resumeOnError.js';
+export { resumable, type ResumeOptions } from './resumable.js';

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { OllamaClient } from '../../src/client.js';
 import { OllamaError } from '../../src/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
-import { resumable } from '../../src/operators/resumeOnError.js';
+import { resumable } from '../../src/operators/resumable.js';
 import { isRetryable, retryStream } from '../../src/operators/retryStream.js';
 import type { RecordedRequest, TestServer } from '../../src/testing/server.js';
 import type { ChatRequest, GenerateRequest, StreamChunk } from '../../src/types.js';
