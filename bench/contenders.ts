@@ -2,6 +2,7 @@
  * The ways to read one `/api/generate` stream that the benchmark compares. Each resolves with what
  * it received, so that every run is also checked for the right answer.
  */
+import { once } from 'node:events';
 import { Ollama } from 'ollama';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { Agent } from 'undici';
@@ -46,14 +47,19 @@ export class RawUndici {
       received.textLength += line.response!.length;
       onLine?.(line);
     });
-    for await (const bytes of await this.post(model, prompt)) push(bytes as Uint8Array);
+    const body = await this.post(model, prompt);
+    // Events, not `for await`: one promise per read would make the limit slower than it is.
+    body.on('data', push);
+    await once(body, 'end');
     return received;
   }
 
   /** The bytes alone, not even split: how fast the server and the socket deliver. */
   async drain(model: string): Promise<number> {
     let bytes = 0;
-    for await (const part of await this.post(model, 'drain')) bytes += (part as Uint8Array).length;
+    const body = await this.post(model, 'drain');
+    body.on('data', (part: Uint8Array) => (bytes += part.length));
+    await once(body, 'end');
     return bytes;
   }
 
