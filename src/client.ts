@@ -42,7 +42,7 @@ export interface RequestOptions {
   /** Added to (and overriding) the client's headers. */
   headers?: Record<string, string>;
   /** Merged over the client's timeouts, phase by phase. */
-  timeouts?: Timeouts;
+  timeouts?: Omit<Timeouts, 'connect'>;
   /** Cancels the call; the stream errors with the signal's reason. Unsubscribing needs no signal. */
   signal?: AbortSignal;
 }

@@ -6,7 +6,7 @@ const DEFAULT_PORT = '11434';
 
 /** Per-phase limits in milliseconds. An absent phase has no limit. */
 export interface Timeouts {
-  /** Establishing the TCP/TLS connection. */
+  /** Establishing the TCP/TLS connection. Client-wide: its pool opens the connections, not a call. */
   connect?: number;
   /** From sending the request to the first chunk: covers model load, when Ollama sends no header. */
   firstToken?: number;
@@ -51,10 +51,8 @@ function options<P extends t.Props>(props: P, name: string) {
   );
 }
 
-const TimeoutsCodec = options(
-  { connect: PositiveNumber, firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber },
-  'Timeouts',
-);
+const streamTimeouts = { firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber };
+const TimeoutsCodec = options({ connect: PositiveNumber, ...streamTimeouts }, 'Timeouts');
 
 const ClientOptionsCodec = options(
   {
@@ -72,9 +70,12 @@ export class OllamaConfigError extends TypeError {
   override readonly name = 'OllamaConfigError';
 }
 
-const RequestTimeoutsCodec = t.type({ timeouts: TimeoutsCodec });
+const RequestTimeoutsCodec = t.type({ timeouts: options(streamTimeouts, 'Timeouts') });
 
-/** Per-call timeouts, with errors worded like the constructor's (`timeouts.idle: …`). */
+/**
+ * Per-call timeouts, with errors worded like the constructor's (`timeouts.idle: …`). `connect` is
+ * refused here rather than silently ignored: it belongs to the client's pool.
+ */
 export function validateTimeouts(value: unknown): Timeouts {
   return check(RequestTimeoutsCodec, { timeouts: value }, 'options').timeouts;
 }
