@@ -15,7 +15,8 @@ export interface Row {
 
 export const rate = (chunksPerSecond: number) => `${(chunksPerSecond / 1e6).toFixed(2)} M chunks/s`;
 export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
-export const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+/** Cut, not rounded, to two decimals: 0.849 must not print as a ratio that meets ≥ 0.85. */
+export const times = (ratio: number) => `${(Math.floor(ratio * 100) / 100).toFixed(2)}×`;
 
 export function machine(): string {
   const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
