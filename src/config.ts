@@ -92,9 +92,11 @@ function check<A>(codec: t.Type<A, unknown>, value: unknown, field: string): A {
 }
 
 /** Ollama trims spaces and surrounding quotes from its environment variables. */
+const unquote = (value: string) => value.trim().replace(/^["']+|["']+$/g, '');
+
 function readEnv(name: string): string | undefined {
   const env = typeof process === 'undefined' ? undefined : process.env?.[name];
-  const value = env?.trim().replace(/^["']+|["']+$/g, '');
+  const value = env === undefined ? undefined : unquote(env);
   return value ? value : undefined;
 }
 
@@ -105,15 +107,17 @@ export function defaultModel(): string | undefined {
 /**
  * The base URL for an `OLLAMA_HOST` value, by Ollama's own rules: no scheme means http and port
  * 11434; `http://` or `https://` without a port means 80 or 443; a path prefix is kept (without its
- * trailing slash). Throws `OllamaConfigError` for a scheme or port Ollama could not use.
+ * trailing slash); a bare `ollama.com` means `https://ollama.com:443`. Throws `OllamaConfigError` for
+ * a scheme or port Ollama could not use, and for credentials in the URL (send them as a header).
  *
  * @example
  * parseHost('gpu-box')                  // 'http://gpu-box:11434'
  * parseHost('https://example.com/ollama') // 'https://example.com:443/ollama'
  */
 export function parseHost(value: string | undefined = readEnv('OLLAMA_HOST')): string {
-  const input = value?.trim().replace(/^["']+|["']+$/g, '') ?? '';
+  const input = value === undefined ? '' : unquote(value);
   if (!input) return DEFAULT_HOST;
+  if (input === 'ollama.com') return 'https://ollama.com:443';
   let scheme = 'http';
   let rest = input;
   let defaultPort = DEFAULT_PORT;
@@ -127,6 +131,9 @@ export function parseHost(value: string | undefined = readEnv('OLLAMA_HOST')): s
   }
   const slash = rest.indexOf('/');
   const hostPort = slash === -1 ? rest : rest.slice(0, slash);
+  if (hostPort.includes('@')) {
+    throw hostError(value, 'credentials in the host are not supported: pass headers: { Authorization } instead');
+  }
   const path = slash === -1 ? '' : rest.slice(slash).replace(/\/+$/, '');
   const { host, port } = splitHostPort(hostPort, defaultPort, value);
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
@@ -161,5 +168,7 @@ function splitHostPort(hostPort: string, defaultPort: string, original: string |
 }
 
 function hostError(value: string | undefined, why: string): OllamaConfigError {
-  return new OllamaConfigError(`Invalid ollama-rx host ${JSON.stringify(value)}: ${why}`);
+  // Whatever precedes an @ may be a password: it never reaches a message.
+  const shown = value?.replace(/^((?:[a-z]+:\/\/)?)[^/]*@/i, '$1***@');
+  return new OllamaConfigError(`Invalid ollama-rx host ${JSON.stringify(shown)}: ${why}`);
 }

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { lastValueFrom, toArray } from 'rxjs';
+import { concatMap, lastValueFrom, map, toArray } from 'rxjs';
 import { OllamaClient } from '../src/client.js';
 import { collectText } from '../src/operators/collectText.js';
 import { decodeJson } from '../src/operators/decodeJson.js';
@@ -203,5 +203,19 @@ describe('auth', () => {
     const response = await authed.generate('hi');
     expect(JSON.stringify(response)).not.toContain(token);
     await authed.close();
+  });
+});
+
+describe('conversation turns chained on completion', () => {
+  it('the next turn, started as the previous completes, carries it', async () => {
+    const chat = conversation({ client, model: 'echo' });
+    const answers = await lastValueFrom(
+      chat.ask$('one').pipe(
+        collectText(),
+        concatMap((first) => chat.ask$('two').pipe(collectText(), map((second) => [first, second]))),
+      ),
+    );
+    expect(answers).toEqual(['1 messages', '3 messages']);
+    expect(chat.messages.map((m) => m.content)).toEqual(['one', '1 messages', 'two', '3 messages']);
   });
 });

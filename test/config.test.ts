@@ -24,6 +24,7 @@ describe('parseHost follows OLLAMA_HOST rules', () => {
     ['[::1]', 'http://[::1]:11434'],
     ['[::1]:8080', 'http://[::1]:8080'],
     ['http://[fe80::1]:99/x', 'http://[fe80::1]:99/x'],
+    ['ollama.com', 'https://ollama.com:443'],
   ])('%j → %s', (input, expected) => {
     expect(parseHost(input)).toBe(expected);
   });
@@ -33,10 +34,17 @@ describe('parseHost follows OLLAMA_HOST rules', () => {
     ['gpu-box:port', /port must be a number from 0 to 65535, not "port"/],
     ['gpu-box:70000', /not "70000"/],
     ['http://exa mple.com', /not a valid URL/],
+
   ])('%j is refused with a message naming the value', (input, message) => {
     expect(() => parseHost(input)).toThrow(OllamaConfigError);
     expect(() => parseHost(input)).toThrow(message);
     expect(() => parseHost(input)).toThrow(JSON.stringify(input));
+  });
+
+  it.each(['http://user:secret@gpu-box:1234', 'user:secret@gpu-box'])('%j is refused without showing the credentials', (input) => {
+    expect(() => parseHost(input)).toThrow('credentials in the host are not supported: pass headers: { Authorization } instead');
+    expect(() => parseHost(input)).toThrow('***@gpu-box');
+    expect(() => parseHost(input)).not.toThrow(/secret/);
   });
 
   it('reads OLLAMA_HOST and OLLAMA_MODEL when no option is given', () => {

@@ -73,9 +73,11 @@ export function typewriter<T extends StreamChunk>(
         const payloadAt = chunk.text ? offset : offset - 1;
         const plain = withoutPayload(chunk);
         const units = split((previous?.text ?? '') + chunk.text, chunk.done).map(({ index, text }): T => {
-          let template = index < offset ? previous! : plain;
+          // Only the first piece of a held unit keeps its payload: a unit split again must not repeat it.
+          const heldPiece = index >= offset ? undefined : index === 0 ? previous! : withoutPayload(previous!);
+          let template = heldPiece ?? plain;
           if (!chunk.done && index <= payloadAt && payloadAt < index + text.length) {
-            template = index < offset ? mergeChunks(previous!, chunk) : chunk;
+            template = heldPiece ? mergeChunks(heldPiece, chunk) : chunk;
           }
           return { ...template, text, done: false };
         });

@@ -1,4 +1,4 @@
-import { Observable, defer, finalize, tap } from 'rxjs';
+import { Observable, defer, tap } from 'rxjs';
 import type { ChatChunk, ChatMessage, ChatRequest, ToolCall } from '../types.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
@@ -43,24 +43,30 @@ export function conversation(options: ConversationOptions = {}): Conversation {
         const turn = [...messages, question];
         let text = '';
         let thinking = '';
-        let answered = false;
+        let recorded = false;
         const toolCalls: ToolCall[] = [];
+        // Recorded before completion reaches the subscriber, so a turn chained on it sees this one.
+        const record = (answered: boolean) => {
+          // A turn that failed before any answer leaves no trace: the user saw nothing.
+          if (recorded || (!answered && !text && !toolCalls.length)) return;
+          recorded = true;
+          const answer: ChatMessage = { role: 'assistant', content: text };
+          if (thinking) answer.thinking = thinking;
+          if (toolCalls.length) answer.tool_calls = toolCalls;
+          messages.push(question, answer);
+        };
         return resolveClient(options)
           .chat$({ ...options.request, messages: turn }, options)
           .pipe(
-            tap((chunk) => {
-              text += chunk.text;
-              if (chunk.thinking) thinking += chunk.thinking;
-              if (chunk.toolCalls) toolCalls.push(...chunk.toolCalls);
-            }),
-            tap({ complete: () => (answered = true) }),
-            finalize(() => {
-              // A turn that failed before any answer leaves no trace: the user saw nothing.
-              if (!answered && !text && !toolCalls.length) return;
-              const answer: ChatMessage = { role: 'assistant', content: text };
-              if (thinking) answer.thinking = thinking;
-              if (toolCalls.length) answer.tool_calls = toolCalls;
-              messages.push(question, answer);
+            tap({
+              next: (chunk) => {
+                text += chunk.text;
+                if (chunk.thinking) thinking += chunk.thinking;
+                if (chunk.toolCalls) toolCalls.push(...chunk.toolCalls);
+              },
+              complete: () => record(true),
+              error: () => record(false),
+              unsubscribe: () => record(false),
             }),
           );
       });

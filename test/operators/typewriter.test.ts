@@ -1,3 +1,4 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
 import { typewriter } from '../../src/operators/typewriter.js';
 import { chunkValues } from '../../src/testing/marbles.js';
 import type { ChatChunk, StreamChunk } from '../../src/types.js';
@@ -139,5 +140,23 @@ describe('typewriter', () => {
       cold('14ms x x').subscribe(() => timers.push(scheduler.live));
       testScheduler.schedule(() => expect(timers).toEqual([1, 0]), 20);
     });
+  });
+});
+
+describe('typewriter payloads', () => {
+  it('a held unit split again by the next chunk keeps its thinking on its first piece only', async () => {
+    const out = await lastValueFrom(
+      from([
+        { text: 'a\uD83D', done: false, thinking: 'T' },
+        { text: '\uDE00b', done: false },
+        { text: '', done: true },
+      ]).pipe(typewriter(0), toArray()),
+    );
+    expect(out.map((chunk) => [chunk.text, chunk.thinking ?? ''])).toEqual([
+      ['a', 'T'],
+      ['😀', ''],
+      ['b', ''],
+      ['', ''],
+    ]);
   });
 });
