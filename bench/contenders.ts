@@ -19,7 +19,7 @@ export interface Received {
 }
 
 /** Calls `onLine` with every parsed line of an NDJSON byte stream: the least any client must do. */
-export function splitLines(onLine: (value: { response?: string }) => void) {
+function splitLines(onLine: (value: { response?: string }) => void) {
   const decoder = new TextDecoder();
   let tail = '';
   return (bytes: Uint8Array) => {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every figure of the performance targets, each measured side by side against the
  * test server running in its own process, printed as one Markdown table. Exits 1 if a target is
- * missed. `--only=throughput,abort,…` runs some sections.
+ * missed. `--only=throughput,abort,first-token,crowd,bundle` runs some sections; `BENCH_DEBUG=1`
+ * prints every round's times.
  */
 import { fileURLToPath } from 'node:url';
 import { NGINX_BINARY, type Nginx, nginxInstalled, startNginx } from '../test/nginx/nginx.js';
