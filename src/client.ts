@@ -52,9 +52,20 @@ export interface CollectOptions extends RequestOptions {
   stream?: boolean;
 }
 
-const textOf = <T extends StreamChunk>(chunk: T) => chunk.text;
-const isDone = <T extends StreamChunk>(chunk: T) => chunk.done;
 const isSingleAnswer = () => true;
+/** The shape of generate and chat: a stream of chunks ending on `done`, whose text is kept on failure. */
+const ANSWER = {
+  method: 'POST',
+  isLast: (chunk: StreamChunk) => chunk.done,
+  textOf: (chunk: StreamChunk) => chunk.text,
+} as const;
+
+/** HTTP header names are case-insensitive; one spelling lets a caller's header replace a default. */
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) result[name.toLowerCase()] = value;
+  return result;
+}
 
 const NO_ANSWER = { decode: decodeNothing, isLast: isSingleAnswer, emptyBodyIsAnswer: true } as const;
 
@@ -82,61 +93,51 @@ export class OllamaClient implements AsyncDisposable {
     const valid = validateClientOptions(options);
     this.host = parseHost(valid.host);
     this.model = valid.model ?? defaultModel();
-    this.headers = valid.headers ?? {};
+    this.headers = lowerCaseKeys(valid.headers ?? {});
     this.timeouts = valid.timeouts ?? {};
     this.maxConnections = valid.maxConnections;
   }
 
-  /** Streams `/api/generate`. */
+  /**
+   * Streams `/api/generate`.
+   *
+   * @example
+   * client.generate$({ prompt: 'Write a haiku', options: { temperature: 0.2 } }).subscribe((c) => process.stdout.write(c.text));
+   */
   generate$(prompt: string | GenerateRequest, options: RequestOptions = {}): Observable<StreamChunk> {
-    return this.stream(options, {
-      method: 'POST',
-      path: '/api/generate',
-      body: this.withModel(typeof prompt === 'string' ? { prompt } : prompt, options, true),
-      decode: decodeGenerateLine,
-      isLast: isDone,
-      textOf,
-    });
+    return this.stream(options, this.generateSpec(prompt, options, true));
   }
 
-  /** Streams `/api/chat`. */
+  /**
+   * Streams `/api/chat`.
+   *
+   * @example
+   * client.chat$([{ role: 'user', content: 'Hello!' }]).pipe(collectText()).subscribe(console.log);
+   */
   chat$(request: ChatRequest | ChatMessage[], options: RequestOptions = {}): Observable<ChatChunk> {
-    return this.stream(options, {
-      method: 'POST',
-      path: '/api/chat',
-      body: this.withModel(Array.isArray(request) ? { messages: request } : request, options, true),
-      decode: decodeChatLine,
-      isLast: isDone,
-      textOf,
-    });
+    return this.stream(options, this.chatSpec(request, options, true));
   }
 
   /**
    * The whole answer of `/api/generate` as a `ModelResponse`. Never rejects for server, HTTP or
    * network failures: they resolve `success: false` with `error`, `statusCode` and the partial text.
+   * Only a bad argument rejects (`OllamaConfigError`).
+   *
+   * @example
+   * const { text, success, error } = await client.generate('Why is the sky blue?');
    */
-  generate(prompt: string | GenerateRequest, options: CollectOptions = {}): Promise<ModelResponse> {
-    const request = typeof prompt === 'string' ? { prompt } : prompt;
-    return this.collect(options, {
-      method: 'POST',
-      path: '/api/generate',
-      body: this.withModel(request, options, options.stream ?? false),
-      decode: decodeGenerateLine,
-      isLast: isDone,
-      textOf,
-    });
+  async generate(prompt: string | GenerateRequest, options: CollectOptions = {}): Promise<ModelResponse> {
+    return this.collect(options, this.generateSpec(prompt, options, options.stream ?? false));
   }
 
-  /** The whole answer of `/api/chat` as a `ModelResponse`; never rejects for server failures. */
-  chat(request: ChatRequest | ChatMessage[], options: CollectOptions = {}): Promise<ModelResponse> {
-    return this.collect(options, {
-      method: 'POST',
-      path: '/api/chat',
-      body: this.withModel(Array.isArray(request) ? { messages: request } : request, options, options.stream ?? false),
-      decode: decodeChatLine,
-      isLast: isDone,
-      textOf,
-    });
+  /**
+   * The whole answer of `/api/chat` as a `ModelResponse`; never rejects for server failures.
+   *
+   * @example
+   * const answer = await client.chat([{ role: 'user', content: 'Hello!' }], { stream: true });
+   */
+  async chat(request: ChatRequest | ChatMessage[], options: CollectOptions = {}): Promise<ModelResponse> {
+    return this.collect(options, this.chatSpec(request, options, options.stream ?? false));
   }
 
   /**
@@ -217,35 +218,49 @@ export class OllamaClient implements AsyncDisposable {
     await this.close();
   }
 
-  /** @internal The one code path of every endpoint: a cold, abortable NDJSON exchange. */
-  stream<T>(options: RequestOptions, spec: StreamSpec<T>): Observable<T> {
+  /** The one code path of every endpoint: a cold, abortable NDJSON exchange. */
+  private stream<T>(options: RequestOptions, spec: StreamSpec<T>): Observable<T> {
     // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
     const timeouts = options.timeouts ? { ...this.timeouts, ...validateTimeouts(options.timeouts) } : this.timeouts;
     return ndjsonRequest(() => this.context(options, timeouts), spec);
   }
 
   /** A one-answer endpoint as a promise that rejects with an `OllamaError`. */
-  private answer<T>(options: RequestOptions, spec: StreamSpec<T>): Promise<T> {
-    return lastValueFrom(this.stream(options, spec), { defaultValue: undefined as T });
+  private async answer<T>(options: RequestOptions, spec: StreamSpec<T>): Promise<T> {
+    return lastValueFrom(this.stream(options, { ...spec, singleAnswer: true }), { defaultValue: undefined as T });
   }
 
   private collect<T extends StreamChunk>(options: CollectOptions, spec: StreamSpec<T>): Promise<ModelResponse> {
     return lastValueFrom(this.stream(options, spec).pipe(toModelResponse()));
   }
 
+  private generateSpec(prompt: string | GenerateRequest, options: RequestOptions, stream: boolean): StreamSpec<StreamChunk> {
+    const request = typeof prompt === 'string' ? { prompt } : prompt;
+    return { ...ANSWER, path: '/api/generate', body: this.withModel(request, options, stream), decode: decodeGenerateLine };
+  }
+
+  private chatSpec(request: ChatRequest | ChatMessage[], options: RequestOptions, stream: boolean): StreamSpec<ChatChunk> {
+    const chat = Array.isArray(request) ? { messages: request } : request;
+    return { ...ANSWER, path: '/api/chat', body: this.withModel(chat, options, stream), decode: decodeChatLine };
+  }
+
   private context(options: RequestOptions, timeouts: Timeouts): RequestContext {
-    this.transport ??= createPlatformTransport({
-      maxConnections: this.maxConnections,
-      connectTimeoutMs: this.timeouts.connect,
-    });
     return {
-      transport: this.transport,
+      send: (request) => this.openTransport().request(request),
       baseUrl: this.host,
-      headers: options.headers ? { ...this.headers, ...options.headers } : this.headers,
+      headers: options.headers ? { ...this.headers, ...lowerCaseKeys(options.headers) } : this.headers,
       timeouts,
       closed: this.closing.signal,
       signal: options.signal,
     };
+  }
+
+  /** The pool, opened on the first request: a client that never sends holds no resources. */
+  private openTransport(): Transport {
+    return (this.transport ??= createPlatformTransport({
+      maxConnections: this.maxConnections,
+      connectTimeoutMs: this.timeouts.connect,
+    }));
   }
 
   private withModel<R extends { model?: string }>(request: R, options: RequestOptions, stream: boolean) {

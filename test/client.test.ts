@@ -1,5 +1,6 @@
-import { concat, lastValueFrom } from 'rxjs';
+import { concat, lastValueFrom, merge } from 'rxjs';
 import { OllamaClient } from '../src/client.js';
+import { OllamaConfigError } from '../src/config.js';
 import { OllamaError } from '../src/errors.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
 import { ollamaError, settle, texts } from './helpers.js';
@@ -175,6 +176,60 @@ describe('a caller signal', () => {
     const { error } = await settle(client.generate$('x', { signal: AbortSignal.abort() }));
     expect((error as Error).name).toBe('AbortError');
     expect(server.requests.length).toBe(before);
+    await client.close();
+  });
+});
+
+describe('review regressions', () => {
+  it('one caller signal shared by many concurrent requests adds one listener and no leak warning', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny' });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const { signal } = new AbortController();
+    const { values } = await settle(merge(...Array.from({ length: 12 }, () => client.generate$('x', { signal }))));
+    process.off('warning', onWarning);
+    expect(texts(values)).toBe('Hello!'.repeat(12));
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    await client.close();
+  });
+
+  it('a timeout after the done line does not turn a whole answer into a failure', async () => {
+    server.setModel('lingers', {
+      raw: ['{"response":"Hi","done":false}\n{"response":"","done":true}\n', '\n'],
+      rawDelayMs: 300,
+    });
+    const client = new OllamaClient({ host: server.url, model: 'lingers', timeouts: { total: 100, idle: 50 } });
+    expect(await client.generate('x', { stream: true })).toMatchObject({ text: 'Hi', success: true, done: true });
+    await client.close();
+  });
+
+  it('a body JSON cannot carry throws at once, and generate() rejects instead of throwing', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny' });
+    const bad = { prompt: 'x', options: { seed: 1n } } as never;
+    expect(() => client.generate$(bad)).toThrow(OllamaConfigError);
+    expect(() => client.generate$(bad)).toThrow('Invalid ollama-rx request: Do not know how to serialize a BigInt');
+    const pending = client.generate(bad);
+    await expect(pending).rejects.toBeInstanceOf(OllamaConfigError);
+    await expect(client.generate('x', { timeouts: { idle: -1 } })).rejects.toThrow('timeouts.idle');
+    await client.close();
+  });
+
+  it('a request after close() says the client is closed and opens nothing', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny' });
+    await client.close();
+    const before = server.connectionCount;
+    const error = await ollamaError(client.generate$('x'));
+    expect(error).toMatchObject({ kind: 'network', message: 'The OllamaClient is closed' });
+    expect(server.connectionCount).toBe(before);
+  });
+
+  it('a caller header replaces a default whatever its spelling', async () => {
+    const client = new OllamaClient({ host: server.url, model: 'tiny', headers: { 'X-Trace': 'client' } });
+    await lastValueFrom(client.generate$('x', { headers: { Accept: 'application/json', 'X-TRACE': 'call' } }));
+    const { headers } = server.requests.at(-1)!;
+    expect(headers.accept).toBe('application/json');
+    expect(headers['x-trace']).toBe('call');
     await client.close();
   });
 });

@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
-import type { Timeouts } from '../config.js';
+import { OllamaConfigError, type Timeouts } from '../config.js';
 import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
 import { preview } from '../protocol/report.js';
-import type { Transport, TransportRequest } from '../transport/transport.js';
-import { NdjsonSplitter } from './ndjson.js';
+import type { TransportRequest, TransportResponse } from '../transport/transport.js';
+import { DEFAULT_MAX_LINE_BYTES, NdjsonSplitter } from './ndjson.js';
 import { PhaseTimers, timeoutError } from './timers.js';
 
 /** One endpoint's exchange: what to send, how to read each line, which line is the last. */
@@ -19,11 +19,14 @@ export interface StreamSpec<T> {
   textOf?(item: T): string;
   /** An empty 2xx body is a complete answer (DELETE, copy). */
   emptyBodyIsAnswer?: boolean;
+  /** The answer is one JSON document, not a stream of lines: no line-length cap applies. */
+  singleAnswer?: boolean;
 }
 
 /** Everything a request needs from its client, resolved at subscription. */
 export interface RequestContext {
-  transport: Transport;
+  /** Sends through the client's transport, created on first use. */
+  send(request: TransportRequest): Promise<TransportResponse>;
   baseUrl: string;
   headers: Record<string, string>;
   timeouts: Timeouts;
@@ -39,23 +42,28 @@ const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/
  * A cold Observable of one HTTP exchange with Ollama, read as NDJSON. Nothing is sent before
  * subscription; unsubscribing aborts the request in whatever phase it is — connecting, waiting for
  * the model to load, or reading the body — and is never reported as an error.
+ *
+ * The body is serialised here, once: a value JSON cannot carry (a BigInt, a cycle) is the caller's
+ * bug and throws at once instead of failing every subscription as if the network had.
  */
 export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: StreamSpec<T>): Observable<T> {
+  const body = serialise(spec.body);
   return new Observable<T>((subscriber) => {
     const context = resolveContext();
     const abort = new AbortController();
-    const splitter = new NdjsonSplitter();
+    const splitter = new NdjsonSplitter(spec.singleAnswer ? Infinity : DEFAULT_MAX_LINE_BYTES);
     const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
     const received = new ReceivedText();
     let sawLast = false;
-    let delivered = 0;
+    let deliveredInRead = false;
 
     const fail = (error: unknown) => {
       if (subscriber.closed) return;
       subscriber.error(toOllamaError(error, received.text()));
     };
-    const onClientClosed = () =>
-      fail(new OllamaError('network', 'The OllamaClient was closed while this request was running', { cause: context.closed.reason }));
+    const clientClosed = (when: string) =>
+      new OllamaError('network', `The OllamaClient ${when}`, { cause: context.closed.reason });
+    const onClientClosed = () => fail(clientClosed('was closed while this request was running'));
     const onCallerAbort = () => {
       if (!subscriber.closed) subscriber.error(context.signal!.reason);
     };
@@ -70,13 +78,14 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       }
       const item = spec.decode(value);
       if (spec.textOf) received.add(spec.textOf(item));
-      sawLast = spec.isLast(item);
-      delivered++;
+      // The answer is whole: no timeout may turn it into a failure while the body winds down.
+      if ((sawLast = spec.isLast(item))) timers.stop();
+      deliveredInRead = true;
       subscriber.next(item);
     };
     const onBytes = (bytes: Uint8Array) => {
       if (subscriber.closed) return;
-      const deliveredBefore = delivered;
+      deliveredInRead = false;
       try {
         splitter.push(bytes, onLine);
       } catch (error) {
@@ -85,17 +94,16 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       received.endRead();
       // One timestamp per read, not per line: the lines of a read arrived together, and reading the
       // clock for each of 100k lines costs more than deciding what to do with them.
-      if (delivered !== deliveredBefore && !subscriber.closed) timers.chunk();
+      if (deliveredInRead && !sawLast && !subscriber.closed) timers.chunk();
     };
 
     const exchange = async () => {
-      const url = context.baseUrl + spec.path;
-      const response = await context.transport
-        .request({
+      const response = await context
+        .send({
           method: spec.method,
-          url,
-          headers: spec.body === undefined ? context.headers : { ...JSON_HEADERS, ...context.headers },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          url: context.baseUrl + spec.path,
+          headers: body === undefined ? context.headers : { ...JSON_HEADERS, ...context.headers },
+          body,
           signal: abort.signal,
         })
         .catch((error: unknown) => {
@@ -103,30 +111,36 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
         });
       if (subscriber.closed) return;
       if (response.status < 200 || response.status >= 300) {
-        const body = await response.text().catch(() => '');
-        throw errorFromResponse(response.status, response.statusText, body);
+        const text = await response.text().catch(() => '');
+        throw errorFromResponse(response.status, response.statusText, text);
       }
-      let received = 0;
-      await response
-        .readBody((bytes) => {
-          received += bytes.length;
+      let gotBytes = false;
+      try {
+        await response.readBody((bytes) => {
+          gotBytes = true;
           onBytes(bytes);
-        })
-        .catch((error: unknown) => {
-          throw transportError(error, context.baseUrl, context.timeouts.connect);
         });
+      } catch (error) {
+        // A connection dropped after the last line loses nothing: the answer is complete.
+        if (!sawLast) throw transportError(error, context.baseUrl, context.timeouts.connect);
+      }
       if (subscriber.closed) return;
       splitter.end(onLine);
       if (subscriber.closed) return;
-      if (!sawLast && !(spec.emptyBodyIsAnswer && received === 0)) {
-        throw new OllamaError('protocol', `Ollama's answer to ${spec.path} ended before its final line (no "done": true)`);
+      if (!sawLast && !(spec.emptyBodyIsAnswer && !gotBytes)) {
+        throw new OllamaError(
+          'protocol',
+          spec.singleAnswer
+            ? `Ollama's answer to ${spec.path} was empty`
+            : `Ollama's answer to ${spec.path} ended before its final line (no "done": true)`,
+        );
       }
       subscriber.complete();
     };
 
     const stopWatchingClose = onAbort(context.closed, onClientClosed);
-    context.signal?.addEventListener('abort', onCallerAbort);
-    if (context.closed.aborted) onClientClosed();
+    const stopWatchingSignal = context.signal ? onAbort(context.signal, onCallerAbort) : undefined;
+    if (context.closed.aborted) fail(clientClosed('is closed'));
     else if (context.signal?.aborted) onCallerAbort();
     else {
       timers.start();
@@ -136,12 +150,21 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
     return () => {
       timers.stop();
       stopWatchingClose();
-      context.signal?.removeEventListener('abort', onCallerAbort);
+      stopWatchingSignal?.();
       // Unconditional, like Angular's FetchBackend: a no-op once the body is read, and otherwise
       // the only way to stop the server generating.
       abort.abort();
     };
   });
+}
+
+function serialise(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new OllamaConfigError(`Invalid ollama-rx request: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
@@ -172,8 +195,8 @@ const abortCallbacks = new WeakMap<AbortSignal, Set<() => void>>();
 
 /**
  * Calls `callback` when `signal` aborts, through one listener per signal however many requests
- * share it: every running request of a client watches its close, and Node warns of a leak past ten
- * listeners on one signal.
+ * share it: every running request of a client watches its close (and may share a caller's signal),
+ * and Node warns of a leak past ten listeners on one signal.
  */
 function onAbort(signal: AbortSignal, callback: () => void): () => void {
   let callbacks = abortCallbacks.get(signal);
