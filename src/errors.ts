@@ -68,23 +68,26 @@ export function toOllamaError(error: unknown, partialText = ''): OllamaError {
   return new OllamaError('network', message, { partialText, cause: error });
 }
 
-const MODEL_NOT_FOUND = /model ['"]?.*['"]? not found/i;
+/** Ollama's words for a model it does not have: a 404's `model 'x' not found`, a pull's missing manifest. */
+const MODEL_NOT_FOUND = /model ['"]?.*['"]? not found|pull model manifest: file does not exist/i;
+
+export const isModelNotFound = (message: string): boolean => MODEL_NOT_FOUND.test(message);
 const MAX_BODY_EXCERPT = 200;
 
 /**
  * The error for a non-2xx answer. Ollama sends `{"error": "..."}`; proxies send HTML or plain text,
  * which is summarised instead of being fed to a JSON parser.
  */
-export function errorFromResponse(statusCode: number, statusText: string, body: string): OllamaError {
+export function errorFromResponse(statusCode: number, body: string): OllamaError {
   const json = parseErrorJson(body);
   if (json === undefined) {
     const excerpt = summariseBody(body);
-    const status = `HTTP ${statusCode}${statusText ? ` ${statusText}` : ''}`;
+    const status = `HTTP ${statusCode}`;
     return new OllamaError('http', excerpt ? `${status}: ${excerpt}` : status, { statusCode });
   }
   const message = json.error || `HTTP ${statusCode}`;
   const kind: OllamaErrorKind =
-    statusCode === 404 && MODEL_NOT_FOUND.test(message)
+    statusCode === 404 && isModelNotFound(message)
       ? 'model_not_found'
       : statusCode >= 500
         ? 'server'

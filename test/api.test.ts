@@ -147,7 +147,7 @@ describe('models and embeddings', () => {
   it('pull$ of an unknown model ends with an OllamaError although Ollama answered 200', async () => {
     const { values, error } = await settle(client.pull$('no-such-model'));
     expect(values).toEqual([{ status: 'pulling manifest' }]);
-    expect(error).toMatchObject({ kind: 'server', message: 'pull model manifest: file does not exist' });
+    expect(error).toMatchObject({ kind: 'model_not_found', message: 'pull model manifest: file does not exist' });
   });
 
   it('pull$ aborts on unsubscribe', async () => {

@@ -1,9 +1,14 @@
 import * as t from 'io-ts';
-import { OllamaError } from '../errors.js';
+import { OllamaError, isModelNotFound } from '../errors.js';
 import type { ChatChunk, GenerationMetrics, StreamChunk, ToolCall } from '../types.js';
 import { describeErrors, preview } from './report.js';
 
-const WireMetrics = t.partial({
+/** Fields any line may carry. */
+const WireCommon = t.partial({ model: t.string, created_at: t.string, thinking: t.string });
+
+/** Fields of the last line only. */
+const WireFinal = t.partial({
+  done_reason: t.string,
   total_duration: t.number,
   load_duration: t.number,
   prompt_eval_count: t.number,
@@ -11,22 +16,15 @@ const WireMetrics = t.partial({
   eval_count: t.number,
   eval_duration: t.number,
 });
-type WireMetrics = t.TypeOf<typeof WireMetrics>;
-
-const WireFinal = t.partial({
-  model: t.string,
-  created_at: t.string,
-  thinking: t.string,
-  done_reason: t.string,
-});
+type WireFinal = t.TypeOf<typeof WireFinal>;
 
 /** One line of `/api/generate` (streaming) or its whole answer (`stream: false`). */
 export const GenerateLine = t.intersection(
   [
     t.type({ response: t.string, done: t.boolean }),
-    WireFinal,
+    WireCommon,
     t.partial({ context: t.array(t.number) }),
-    WireMetrics,
+    WireFinal,
   ],
   'GenerateLine',
 );
@@ -54,8 +52,8 @@ export const ChatLine = t.intersection(
       ]),
       done: t.boolean,
     }),
+    WireCommon,
     WireFinal,
-    WireMetrics,
   ],
   'ChatLine',
 );
@@ -91,17 +89,20 @@ function hasKeys(value: JsonObject, count: number): boolean {
   return keys === count;
 }
 
+/** A thinking model's token lines carry one more key, `thinking`, which the codecs accept too. */
+const thinkingKeys = (value: JsonObject) => (typeof value.thinking === 'string' ? 1 : 0);
+
 /**
- * Ollama's line for each token, `{model, created_at, <text>, done: false}` and nothing else, checked
- * with a few property reads: io-ts's generic `is` walks every optional field of the intersection
- * (metrics, context…) with keyed reads, which costs half a `JSON.parse` per line.
+ * Ollama's line for each token, `{model, created_at, <text>, [thinking,] done: false}` and nothing
+ * else, checked with a few property reads: io-ts's generic `is` walks every optional field of the
+ * intersection (metrics, context…) with keyed reads, which costs half a `JSON.parse` per line.
  */
 const isPlainTokenLine = (value: unknown): value is JsonObject =>
   isPlainObject(value) &&
   value.done === false &&
   typeof value.model === 'string' &&
   typeof value.created_at === 'string' &&
-  hasKeys(value, 4);
+  hasKeys(value, 4 + thinkingKeys(value));
 
 const isGenerateTokenLine = (value: unknown): value is t.TypeOf<typeof GenerateLine> =>
   isPlainTokenLine(value) && typeof value.response === 'string';
@@ -111,11 +112,11 @@ const isChatTokenLine = (value: unknown): value is t.TypeOf<typeof ChatLine> =>
   isPlainObject(value.message) &&
   typeof value.message.role === 'string' &&
   typeof value.message.content === 'string' &&
-  hasKeys(value.message, 2);
+  hasKeys(value.message, 2 + thinkingKeys(value.message));
 
 function lineError(codec: t.Decoder<unknown, unknown>, value: unknown): OllamaError {
   // Ollama reports a failure after the 200 header as one `{"error": "..."}` line.
-  if (ErrorLine.is(value)) return new OllamaError('server', value.error);
+  if (ErrorLine.is(value)) return new OllamaError(isModelNotFound(value.error) ? 'model_not_found' : 'server', value.error);
   const result = codec.decode(value);
   const why = result._tag === 'Left' ? describeErrors(result.left) : 'unexpected shape';
   return new OllamaError('protocol', `Ollama sent a line that is not a ${codec.name}: ${why} (line: ${preview(value)})`);
@@ -150,7 +151,7 @@ function toToolCall(call: t.TypeOf<typeof WireToolCall>): ToolCall {
   return result;
 }
 
-function addFinalFields(chunk: StreamChunk, line: WireMetrics & { done_reason?: string }): void {
+function addFinalFields(chunk: StreamChunk, line: WireFinal): void {
   if (line.done_reason !== undefined) chunk.doneReason = line.done_reason;
   const metrics = toMetrics(line);
   if (metrics) chunk.metrics = metrics;
@@ -159,7 +160,7 @@ function addFinalFields(chunk: StreamChunk, line: WireMetrics & { done_reason?: 
 const NS_PER_MS = 1e6;
 
 /** Protocol nanoseconds to milliseconds; undefined when the line carries no metric at all. */
-export function toMetrics(line: WireMetrics): GenerationMetrics | undefined {
+export function toMetrics(line: WireFinal): GenerationMetrics | undefined {
   const metrics: GenerationMetrics = {};
   let any = false;
   const set = (key: keyof GenerationMetrics, value: number | undefined, scale: number) => {

@@ -1,4 +1,5 @@
 import { OllamaClient, type RequestOptions } from '../client.js';
+import { parseHost } from '../config.js';
 
 /** Options of the standalone sources: a per-call client choice on top of per-call settings. */
 export interface SourceOptions extends RequestOptions {
@@ -16,16 +17,23 @@ const sharedClients = new Map<string, OllamaClient>();
  */
 export function resolveClient(options: SourceOptions): OllamaClient {
   if (options.client) return options.client;
-  const key = options.host ?? '';
-  let client = sharedClients.get(key);
+  // Keyed by the resolved URL: 'gpu-box' and 'http://gpu-box:11434' share one pool.
+  const host = parseHost(options.host);
+  let client = sharedClients.get(host);
   if (!client) {
-    client = new OllamaClient(options.host === undefined ? {} : { host: options.host });
-    sharedClients.set(key, client);
+    client = new OllamaClient({ host });
+    sharedClients.set(host, client);
   }
   return client;
 }
 
-/** Closes the shared clients that `fromOllama` created (their sockets are unref'd anyway). */
+/**
+ * Closes the shared clients that `fromOllama` created. Their idle sockets do not keep a process
+ * alive, so this is for tests and orderly shutdowns.
+ *
+ * @example
+ * afterAll(() => closeSharedClients());
+ */
 export async function closeSharedClients(): Promise<void> {
   const clients = [...sharedClients.values()];
   sharedClients.clear();

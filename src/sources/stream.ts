@@ -112,7 +112,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       if (subscriber.closed) return;
       if (response.status < 200 || response.status >= 300) {
         const text = await response.text().catch(() => '');
-        throw errorFromResponse(response.status, response.statusText, text);
+        throw errorFromResponse(response.status, text);
       }
       let gotBytes = false;
       try {

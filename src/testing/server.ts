@@ -179,7 +179,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
   }
 
-  /** Ollama's answer for a request naming no model or an unknown one; undefined when it exists. */
+  /** Answers Ollama's error for a request naming no model or an unknown one; true when it did. */
   function missingModel(res: ServerResponse, model: unknown): boolean {
     if (typeof model !== 'string' || !model) sendJson(res, 400, { error: 'model is required' });
     else if (!models.has(model)) sendJson(res, 404, { error: `model '${model}' not found` });

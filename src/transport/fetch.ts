@@ -1,15 +1,13 @@
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 /**
- * Browser transport over the platform's `fetch`. The browser owns the connection pool, so closing
- * only refuses new requests; destroying also aborts running ones.
+ * Browser transport over the platform's `fetch`. The browser owns the connection pool, so
+ * destroying only aborts the running requests.
  */
 export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): Transport {
   const running = new Set<AbortController>();
-  let closed = false;
   return {
     async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
-      if (closed) throw new Error('The client is closed');
       const controller = new AbortController();
       const release = () => {
         running.delete(controller);
@@ -27,9 +25,6 @@ export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.
         const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
         return {
           status: response.status,
-          // undici gives no reason phrase and HTTP/2 has none: leaving fetch's out keeps error
-          // messages the same on every platform.
-          statusText: '',
           readBody: (onBytes) => readStream(response, onBytes).finally(release),
           text: () => response.text().finally(release),
         };
@@ -38,11 +33,7 @@ export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.
         throw error;
       }
     },
-    async close() {
-      closed = true;
-    },
     async destroy() {
-      closed = true;
       for (const controller of running) controller.abort();
       running.clear();
     },

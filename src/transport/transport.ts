@@ -1,14 +1,12 @@
 /** What a source needs from HTTP: bytes in, the AbortSignal honoured in every phase. */
 export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
-  /** Lets running requests finish and refuses new ones. */
-  close(): Promise<void>;
   /** Aborts running requests and closes every connection. */
   destroy(): Promise<void>;
 }
 
 export interface TransportRequest {
-  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: string;
@@ -17,7 +15,6 @@ export interface TransportRequest {
 
 export interface TransportResponse {
   status: number;
-  statusText: string;
   /** Delivers the body as it arrives; settles when it ends or fails. Call once. */
   readBody(onBytes: (bytes: Uint8Array) => void): Promise<void>;
   /** The whole body as text: for error pages and small JSON answers. */

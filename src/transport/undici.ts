@@ -22,7 +22,6 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
       const stream = response.body;
       return {
         status: response.statusCode,
-        statusText: '',
         readBody: (onBytes) =>
           new Promise<void>((resolve, reject) => {
             stream.on('data', onBytes);
@@ -34,7 +33,6 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
         text: () => stream.text(),
       };
     },
-    close: () => agent.close(),
     destroy: () => agent.destroy(),
   };
 }
