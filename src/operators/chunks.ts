@@ -1,4 +1,4 @@
-import type { ChatChunk, StreamChunk } from '../types.js';
+import type { ChatChunk, StreamChunk, ToolCall } from '../types.js';
 
 /** A chunk that shows the reader something new: answer text. */
 export const hasText = (chunk: StreamChunk): boolean => chunk.text !== '';
@@ -20,4 +20,41 @@ export function mergeChunks<T extends StreamChunk>(earlier: T, later: T): T {
   const laterCalls = (later as Partial<ChatChunk>).toolCalls;
   if (earlierCalls && laterCalls) merged.toolCalls = [...earlierCalls, ...laterCalls];
   return merged;
+}
+
+/**
+ * A window of chunks merged as `mergeChunks` would merge them, built once when taken: adding a
+ * chunk costs a string append, not a new object per chunk.
+ */
+export class PendingMerge<T extends StreamChunk> {
+  private latest: T | undefined;
+  private count = 0;
+  private text = '';
+  private thinking = '';
+  private toolCalls: ToolCall[] | undefined;
+
+  get isEmpty(): boolean {
+    return this.count === 0;
+  }
+
+  add(chunk: T): void {
+    this.latest = chunk;
+    this.count++;
+    this.text += chunk.text;
+    if (chunk.thinking) this.thinking += chunk.thinking;
+    const calls = (chunk as Partial<ChatChunk>).toolCalls;
+    if (calls) this.toolCalls = this.toolCalls ? [...this.toolCalls, ...calls] : calls;
+  }
+
+  /** The merged chunk (the only one, as it was, when there was one); empties the window. */
+  take(): T {
+    const latest = this.latest!;
+    const merged: T & Partial<ChatChunk> = this.count === 1 ? latest : { ...latest, text: this.text };
+    if (this.count > 1 && this.thinking) merged.thinking = this.thinking;
+    if (this.count > 1 && this.toolCalls) merged.toolCalls = this.toolCalls;
+    this.latest = this.toolCalls = undefined;
+    this.count = 0;
+    this.text = this.thinking = '';
+    return merged;
+  }
 }

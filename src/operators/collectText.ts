@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { toOllamaError } from '../errors.js';
+import { TextBuffer } from '../textBuffer.js';
 import type { StreamChunk } from '../types.js';
 
 /**
@@ -22,14 +23,12 @@ import type { StreamChunk } from '../types.js';
 export function collectText<T extends StreamChunk>(): OperatorFunction<T, string> {
   return (source) =>
     new Observable<string>((subscriber) => {
-      let text = '';
+      const text = new TextBuffer();
       return source.subscribe({
-        next: (chunk) => {
-          text += chunk.text;
-        },
-        error: (error: unknown) => subscriber.error(isAbort(error) ? error : toOllamaError(error, text)),
+        next: (chunk) => text.add(chunk.text),
+        error: (error: unknown) => subscriber.error(isAbort(error) ? error : toOllamaError(error, text.text())),
         complete: () => {
-          subscriber.next(text);
+          subscriber.next(text.text());
           subscriber.complete();
         },
       });

@@ -1,6 +1,6 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../types.js';
-import { mergeChunks } from './chunks.js';
+import { PendingMerge } from './chunks.js';
 
 /**
  * At most one chunk per `ms` window, losing nothing: the first chunk goes out at once, and the
@@ -24,7 +24,7 @@ export function throttleChunks<T extends StreamChunk>(
 ): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      let pending: T | undefined;
+      const pending = new PendingMerge<T>();
       let window: Subscription | undefined;
 
       const emit = (chunk: T) => {
@@ -33,20 +33,15 @@ export function throttleChunks<T extends StreamChunk>(
       };
       const closeWindow = () => {
         window = undefined;
-        if (pending) emit(takePending());
-      };
-      const takePending = (): T => {
-        const chunk = pending!;
-        pending = undefined;
-        return chunk;
+        if (!pending.isEmpty) emit(pending.take());
       };
       const flush = () => {
-        if (pending) subscriber.next(takePending());
+        if (!pending.isEmpty) subscriber.next(pending.take());
       };
 
       const upstream = source.subscribe({
         next: (chunk) => {
-          if (window) pending = pending ? mergeChunks(pending, chunk) : chunk;
+          if (window) pending.add(chunk);
           else emit(chunk);
         },
         error: (error: unknown) => {

@@ -4,6 +4,7 @@ import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
 import { preview } from '../protocol/report.js';
 import type { TransportRequest, TransportResponse } from '../transport/transport.js';
 import { DEFAULT_MAX_LINE_BYTES, NdjsonSplitter } from './ndjson.js';
+import { TextBuffer } from '../textBuffer.js';
 import { PhaseTimers, timeoutError } from './timers.js';
 
 /** One endpoint's exchange: what to send, how to read each line, which line is the last. */
@@ -53,7 +54,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
     const abort = new AbortController();
     const splitter = new NdjsonSplitter(spec.singleAnswer ? Infinity : DEFAULT_MAX_LINE_BYTES);
     const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
-    const received = new ReceivedText();
+    const received = new TextBuffer();
     let sawLast = false;
     let deliveredInRead = false;
 
@@ -91,7 +92,6 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       } catch (error) {
         fail(error);
       }
-      received.endRead();
       // One timestamp per read, not per line: the lines of a read arrived together, and reading the
       // clock for each of 100k lines costs more than deciding what to do with them.
       if (deliveredInRead && !sawLast && !subscriber.closed) timers.chunk();
@@ -164,30 +164,6 @@ function serialise(body: unknown): string | undefined {
     return JSON.stringify(body);
   } catch (error) {
     throw new OllamaConfigError(`Invalid ollama-rx request: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/**
- * The text received so far, kept for `partialText`. The pieces of each read are joined into one flat
- * string: a rope of one piece per token would keep every token string alive, and the young-generation
- * GC would copy each of them (a third of the cost of a fast stream beyond `JSON.parse`).
- */
-class ReceivedText {
-  private readonly reads: string[] = [];
-  private readonly pieces: string[] = [];
-
-  add(piece: string): void {
-    this.pieces.push(piece);
-  }
-
-  endRead(): void {
-    if (this.pieces.length === 0) return;
-    this.reads.push(this.pieces.join(''));
-    this.pieces.length = 0;
-  }
-
-  text(): string {
-    return this.reads.join('') + this.pieces.join('');
   }
 }
 
