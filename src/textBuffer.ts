@@ -25,4 +25,9 @@ export class TextBuffer {
   text(): string {
     return this.runs.join('') + this.pieces.slice(0, this.count).join('');
   }
+
+  clear(): void {
+    this.runs.length = 0;
+    this.count = 0;
+  }
 }

@@ -1,3 +1,4 @@
+import { TextBuffer } from '../textBuffer.js';
 import type { ChatChunk, StreamChunk, ToolCall } from '../types.js';
 
 /** A chunk that shows the reader something new: answer text. */
@@ -24,12 +25,13 @@ export function mergeChunks<T extends StreamChunk>(earlier: T, later: T): T {
 
 /**
  * A window of chunks merged as `mergeChunks` would merge them, built once when taken: adding a
- * chunk costs a string append, not a new object per chunk.
+ * chunk costs a string append, not a new object per chunk. The text goes into a `TextBuffer`, not a
+ * rope: a fast stream puts thousands of tokens into one window.
  */
 export class PendingMerge<T extends StreamChunk> {
   private latest: T | undefined;
   private count = 0;
-  private text = '';
+  private readonly text = new TextBuffer();
   private thinking = '';
   private toolCalls: ToolCall[] | undefined;
 
@@ -40,7 +42,7 @@ export class PendingMerge<T extends StreamChunk> {
   add(chunk: T): void {
     this.latest = chunk;
     this.count++;
-    this.text += chunk.text;
+    this.text.add(chunk.text);
     if (chunk.thinking) this.thinking += chunk.thinking;
     const calls = (chunk as Partial<ChatChunk>).toolCalls;
     if (calls) this.toolCalls = this.toolCalls ? [...this.toolCalls, ...calls] : calls;
@@ -49,12 +51,13 @@ export class PendingMerge<T extends StreamChunk> {
   /** The merged chunk (the only one, as it was, when there was one); empties the window. */
   take(): T {
     const latest = this.latest!;
-    const merged: T & Partial<ChatChunk> = this.count === 1 ? latest : { ...latest, text: this.text };
+    const merged: T & Partial<ChatChunk> = this.count === 1 ? latest : { ...latest, text: this.text.text() };
     if (this.count > 1 && this.thinking) merged.thinking = this.thinking;
     if (this.count > 1 && this.toolCalls) merged.toolCalls = this.toolCalls;
     this.latest = this.toolCalls = undefined;
     this.count = 0;
-    this.text = this.thinking = '';
+    this.text.clear();
+    this.thinking = '';
     return merged;
   }
 }
