@@ -15,6 +15,7 @@ beforeAll(async () => {
       slowLoad: { tokens: ['x'], loadDelayMs: 5_000 },
       stalls: { tokens: ['a', 'b', 'c'], stall: { afterTokens: 2, ms: 10_000 } },
       steady: { tokens: Array.from({ length: 50 }, (_, i) => `${i} `), tokenDelayMs: 15 },
+      long: { tokens: Array.from({ length: 150 }, (_, i) => `${i} `), tokenDelayMs: 20 },
       broken: { tokens: ['par', 'tial', '!'], errorAfterTokens: 2, errorMessage: 'model runner crashed' },
     },
   });
@@ -105,11 +106,11 @@ describe('OllamaClient', () => {
 
   describe('per-phase timeouts', () => {
     it('firstToken covers the model load, before any header', async () => {
-      const client = new OllamaClient({ host: server.url, model: 'slowLoad', timeouts: { firstToken: 50 } });
+      const client = new OllamaClient({ host: server.url, model: 'slowLoad', timeouts: { firstToken: 400 } });
       const error = await ollamaError(client.generate$('x'));
       expect(error).toMatchObject({ kind: 'timeout', phase: 'firstToken', partialText: '' });
       expect(error.message).toContain('timeout');
-      await server.until(() => server.requests.at(-1)!.disconnectedAt);
+      await server.until(() => server.requests.find((r) => r.body?.model === 'slowLoad')?.disconnectedAt);
       await client.close();
     });
 
@@ -123,7 +124,7 @@ describe('OllamaClient', () => {
     });
 
     it('total bounds the whole stream and keeps the partial text', async () => {
-      const client = new OllamaClient({ host: server.url, model: 'steady', timeouts: { total: 200 } });
+      const client = new OllamaClient({ host: server.url, model: 'steady', timeouts: { total: 300 } });
       const { values, error } = await settle(client.generate$('x'));
       expect(error).toBeInstanceOf(OllamaError);
       expect(error).toMatchObject({ kind: 'timeout', phase: 'total' });
@@ -134,10 +135,10 @@ describe('OllamaClient', () => {
     });
 
     it('a steady stream never trips idle even when the whole stream is longer than it', async () => {
-      const client = new OllamaClient({ host: server.url, model: 'steady', timeouts: { idle: 400 } });
+      const client = new OllamaClient({ host: server.url, model: 'long', timeouts: { idle: 1_000 } });
       const { values, completed } = await settle(client.generate$('x'));
       expect(completed).toBe(true);
-      expect(values).toHaveLength(51);
+      expect(values).toHaveLength(151);
       await client.close();
     });
   });
@@ -197,9 +198,9 @@ describe('review regressions', () => {
   it('a timeout after the done line does not turn a whole answer into a failure', async () => {
     server.setModel('lingers', {
       raw: ['{"response":"Hi","done":false}\n{"response":"","done":true}\n', '\n'],
-      rawDelayMs: 300,
+      rawDelayMs: 1_500,
     });
-    const client = new OllamaClient({ host: server.url, model: 'lingers', timeouts: { total: 100, idle: 50 } });
+    const client = new OllamaClient({ host: server.url, model: 'lingers', timeouts: { total: 1_000, idle: 500 } });
     expect(await client.generate('x', { stream: true })).toMatchObject({ text: 'Hi', success: true, done: true });
     await client.close();
   });

@@ -122,7 +122,7 @@ describe('retryStream against the test server', () => {
 
   it('retries a model load past firstToken', async () => {
     const cold = model({ tokens: STORY, loadDelayMs: 60_000, failuresBeforeSuccess: 1 });
-    const { values } = await settle(loop.client.generate$('x', { model: cold.name, timeouts: { firstToken: 30 } }).pipe(retryStream(fast)));
+    const { values } = await settle(loop.client.generate$('x', { model: cold.name, timeouts: { firstToken: 400 } }).pipe(retryStream(fast)));
     expect(texts(values)).toBe(STORY_TEXT);
     expect(cold.requests().map((r) => Boolean(r.disconnectedAt))).toEqual([true, false]);
   });

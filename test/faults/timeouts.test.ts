@@ -10,15 +10,17 @@ const loop = loopback({
 });
 afterEach(() => expectNothingLeftBehind(loop));
 
-const lastRequest = () => loop.server.requests.at(-1)!;
+// Limits are generous enough that a loaded machine still sends the request before they expire:
+// the server must see each abort.
+const lastRequest = () => loop.server.requests.at(-1);
 
 describe('timeout faults', () => {
   it('a model load (no headers) longer than firstToken: timeout/firstToken, and the server sees the abort', async () => {
-    const { values, error } = await settle(loop.client.generate$('x', { model: 'loading', timeouts: { firstToken: 30 } }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'loading', timeouts: { firstToken: 400 } }));
     expect(values).toEqual([]);
     expectFailure(error, { kind: 'timeout', phase: 'firstToken', partialText: '' });
-    expect((error as Error).message).toBe('timeout: no first token within 30 ms (firstToken)');
-    await loop.server.until(() => lastRequest().disconnectedAt);
+    expect((error as Error).message).toBe('timeout: no first token within 400 ms (firstToken)');
+    await loop.server.until(() => lastRequest()?.disconnectedAt);
   });
 
   it('a stall mid-stream longer than idle: timeout/idle with the text so far', async () => {
@@ -26,14 +28,14 @@ describe('timeout faults', () => {
     expect(texts(values)).toBe('ab');
     expectFailure(error, { kind: 'timeout', phase: 'idle', partialText: 'ab' });
     expect((error as Error).message).toBe('timeout: no chunk within 30 ms (idle)');
-    await loop.server.until(() => lastRequest().disconnectedAt);
+    await loop.server.until(() => lastRequest()?.disconnectedAt);
   });
 
   it('a stream longer than total: timeout/total with the text so far', async () => {
-    const { values, error } = await settle(loop.client.generate$('x', { model: 'endless', timeouts: { total: 100, idle: 10_000 } }));
+    const { values, error } = await settle(loop.client.generate$('x', { model: 'endless', timeouts: { total: 400, idle: 10_000 } }));
     expectFailure(error, { kind: 'timeout', phase: 'total', partialText: texts(values) });
     expect(texts(values)).toMatch(/^(\d+ )*$/); // how many tokens arrive in time depends on the machine's load
-    expect((error as Error).message).toBe('timeout: the stream did not finish within 100 ms (total)');
-    await loop.server.until(() => lastRequest().disconnectedAt);
+    expect((error as Error).message).toBe('timeout: the stream did not finish within 400 ms (total)');
+    await loop.server.until(() => lastRequest()?.disconnectedAt);
   });
 });
