@@ -17,8 +17,10 @@ export type ResumeOptions = RetryStreamOptions;
  * - generate: the prompt plus the text so far is sent with `raw: true`. Raw means no template, system
  *   prompt or `context`: exact for raw requests, an approximation for templated ones — prefer chat.
  *
- * A failure before any text is not resumed (there is nothing to carry): pipe `send`'s stream through
- * `retryStream()` for that. When the resumes run out, the error's `partialText` holds all the text.
+ * A failure after chunks but before any answer text (a thinking model's reasoning) sends the request
+ * again as it was: the reasoning streams again, the answer is never repeated. A failure before any
+ * chunk is `retryStream()`'s job: pipe `send`'s stream through it. When the resumes run out, the
+ * error's `partialText` holds all the text.
  *
  * @param send Sends one request, e.g. `(request) => client.chat$(request)`; `attempt` is 0 first,
  *   then 1, 2… for the resumes (to fail over to another client, say).
@@ -37,16 +39,21 @@ export function resumable<R extends GenerateRequest | ChatRequest, T extends Str
   const { count = 2, scheduler = asyncScheduler } = options;
   return defer(() => {
     let text = '';
+    let started = false;
     let resumes = 0;
     const attempt = (current: R): Observable<T> =>
       from(send(current, resumes)).pipe(
-        tap((chunk) => (text += chunk.text)),
+        tap((chunk) => {
+          started = true;
+          text += chunk.text;
+        }),
         catchError((error: unknown) => {
-          if (!text || resumes >= count || !isRetryable(error)) {
+          if (!started || resumes >= count || !isRetryable(error)) {
             return throwError(() => (error instanceof OllamaError ? error.withPartialText(text) : error));
           }
           resumes++;
-          return timer(retryDelay(options, error, resumes), scheduler).pipe(concatMap(() => attempt(continuation(request, text))));
+          const next = text ? continuation(request, text) : request;
+          return timer(retryDelay(options, error, resumes), scheduler).pipe(concatMap(() => attempt(next)));
         }),
       );
     return attempt(request);

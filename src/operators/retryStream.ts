@@ -14,10 +14,13 @@ export interface RetryStreamOptions {
 }
 
 /**
- * Whether a new request may succeed where this one failed: the connection failed or timed out, or the
- * server failed (5xx, or an error line instead of the first chunk). Never the request's own fault — an
- * unknown model, another 4xx, a line that is not a chunk — and never a request cancelled here (the
- * caller's signal, `client.close()`).
+ * Whether a new request may succeed where this one failed: the connection failed or timed out, the
+ * server failed (5xx, or an error line instead of the first chunk), or a proxy asked to come back
+ * later (408, 429). Never the request's own fault — an unknown model, another 4xx, a line that is not
+ * a chunk — and never a request cancelled here (the caller's signal, `client.close()`).
+ *
+ * @example
+ * fromOllama('hi').pipe(retry({ count: 3, delay: (error) => (isRetryable(error) ? timer(1_000) : throwError(() => error)) }));
  */
 export function isRetryable(error: unknown): error is OllamaError {
   if (!(error instanceof OllamaError)) return false;
@@ -27,8 +30,10 @@ export function isRetryable(error: unknown): error is OllamaError {
     case 'server':
     case 'timeout':
       return true;
-    case 'http':
-      return (error.statusCode ?? 0) >= 500;
+    case 'http': {
+      const status = error.statusCode ?? 0;
+      return status >= 500 || status === 408 || status === 429;
+    }
     default:
       return false;
   }

@@ -316,6 +316,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     setModel(name, script) {
       models.set(name, script);
+      // A new script starts its own count of failures before success.
+      attempts.delete(name);
     },
     until(predicate, timeoutMs = 5_000) {
       return new Promise<void>((resolve, reject) => {
@@ -350,6 +352,8 @@ class ScriptLines {
   readonly tokens: readonly string[];
   private readonly createdAt = new Date().toISOString();
   private readonly prefix: string;
+  private readonly thinkingCount: number;
+  private sent = 0;
 
   constructor(
     private readonly model: string,
@@ -362,9 +366,6 @@ class ScriptLines {
     this.tokens = [...(script.thinking ?? []), ...tokens];
     this.prefix = `{"model":${JSON.stringify(model)},"created_at":"${this.createdAt}",`;
   }
-
-  private readonly thinkingCount: number;
-  private sent = 0;
 
   token(token: string): string {
     const thinking = this.sent++ < this.thinkingCount;

@@ -12,7 +12,7 @@ export const DEMO_ANSWER =
 
 /** Splits text into word-sized tokens the way a tokenizer roughly would: words keep their leading space. */
 export function tokenize(text: string): string[] {
-  return text.match(/\s*[^\s]+/gu) ?? [];
+  return text.match(/\s*\S+|\s+$/gu) ?? [];
 }
 
 /**

@@ -54,7 +54,8 @@ describe('isRetryable', () => {
     ['timeout firstToken', true, new OllamaError('timeout', 'timeout', { phase: 'firstToken' })],
     ['http 400', false, new OllamaError('http', 'model is required', { statusCode: 400 })],
     ['http 401', false, new OllamaError('http', 'unauthorized', { statusCode: 401 })],
-    ['http 429', false, new OllamaError('http', 'HTTP 429', { statusCode: 429 })],
+    ['http 429 (rate limited)', true, new OllamaError('http', 'HTTP 429', { statusCode: 429 })],
+    ['http 408 (proxy timeout)', true, new OllamaError('http', 'HTTP 408', { statusCode: 408 })],
     ['model_not_found', false, new OllamaError('model_not_found', "model 'x' not found", { statusCode: 404 })],
     ['protocol', false, new OllamaError('protocol', 'not a chunk')],
     ['network after client.close()', false, new OllamaError('network', 'closed', { cause: new DOMException('closed', 'AbortError') })],
@@ -179,7 +180,16 @@ describe('resumable', () => {
     ]);
   });
 
-  it('extends an assistant message the request already ended with', async () => {
+  it('sends the request again as it was when a thinking model drops before any answer text', async () => {
+    const thinker = model({ thinking: ['Let', ' me', ' think'], tokens: ['42'], resetAfterTokens: 1, failuresBeforeSuccess: 1 });
+    const request: ChatRequest = { model: thinker.name, messages: [{ role: 'user', content: '6 × 7?' }] };
+    const { values, completed } = await settle(resumable(request, (next) => loop.client.chat$(next).pipe(retryStream(fast)), fast));
+    expect(completed).toBe(true);
+    expect(texts(values)).toBe('42');
+    expect(thinker.requests().map((r) => r.body!.messages)).toEqual([request.messages, request.messages]);
+  });
+
+    it('extends an assistant message the request already ended with', async () => {
     const story = model({ tokens: storyteller(''), errorAfterTokens: 2, failuresBeforeSuccess: 1 });
     const request: ChatRequest = {
       model: story.name,
