@@ -1,4 +1,4 @@
-import { type Observable, type Observer, finalize } from 'rxjs';
+import { type Observable, type Observer, tap } from 'rxjs';
 import { type StreamChunk, fromOllama } from '../src/index.js';
 import { type ExampleIO, openWithPrompt } from './support.js';
 
@@ -50,14 +50,17 @@ class ConsoleHandler extends StreamHandler {
   }
 }
 
-/** Feeds `source` to `handler`; resolves when the stream has ended, however it ended. */
-function handle(source: Observable<StreamChunk>, handler: StreamHandler): Promise<void> {
-  return new Promise((resolve) => source.pipe(finalize(resolve)).subscribe(handler));
+/** Feeds `source` to `handler`; resolves when the stream has ended: whether it completed. */
+function handle(source: Observable<StreamChunk>, handler: StreamHandler): Promise<boolean> {
+  return new Promise((resolve) =>
+    source.pipe(tap({ complete: () => resolve(true), error: () => resolve(false) })).subscribe(handler),
+  );
 }
 
-export async function main(io: ExampleIO): Promise<void> {
+/** Exits 1 when the stream failed: the handler has already said why. */
+export async function main(io: ExampleIO): Promise<number> {
   await using ollama = await openWithPrompt(io, 'Describe a sunset in two sentences.');
   const { client, prompt } = ollama;
 
-  await handle(fromOllama(prompt, { client }), new ConsoleHandler(io));
+  return (await handle(fromOllama(prompt, { client }), new ConsoleHandler(io))) ? 0 : 1;
 }

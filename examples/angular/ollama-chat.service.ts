@@ -1,7 +1,7 @@
 import { Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { EMPTY, Observable, Subject, catchError, defer, finalize, switchMap } from 'rxjs';
-import { type ChatMessage, OllamaClient, OllamaError, fromOllamaChat, scanText, typewriter } from 'ollama-rx';
+import { type ChatMessage, OllamaClient, fromOllamaChat, scanText, typewriter } from 'ollama-rx';
 
 /** The Ollama server the chat talks to. Provide your own client for another host, model or headers. */
 export const OLLAMA_CLIENT = new InjectionToken<OllamaClient>('OllamaClient', {
@@ -23,7 +23,8 @@ export class OllamaChatService {
   private readonly conversation = signal<readonly ChatMessage[]>([]);
   private readonly typed = signal('');
   private readonly busy = signal(false);
-  private readonly failure = signal<OllamaError | undefined>(undefined);
+  /** Usually an `OllamaError` (check `kind`); a bad option is an `OllamaConfigError`. */
+  private readonly failure = signal<Error | undefined>(undefined);
 
   /** The conversation so far, without the answer in progress. */
   readonly messages = this.conversation.asReadonly();
@@ -61,8 +62,8 @@ export class OllamaChatService {
       return fromOllamaChat(messages, { client: this.client }).pipe(
         typewriter(15, { maxLagMs: 1500 }),
         scanText(),
-        catchError((error: OllamaError) => {
-          this.failure.set(error);
+        catchError((error: unknown) => {
+          this.failure.set(error instanceof Error ? error : new Error(String(error)));
           return EMPTY;
         }),
         // Completed, failed or cancelled: what was typed joins the conversation.

@@ -28,8 +28,8 @@ const server = useServer({
 
 const run = async (example: typeof basic, model: string, args: string[] = []) => {
   const io = fakeIO({ env: realOllama(server(), model), args });
-  await example(io);
-  return io.stdout;
+  const code = await example(io);
+  return Object.assign(io.stdout, { code: code ?? 0 });
 };
 
 describe('basic', () => {
@@ -114,11 +114,13 @@ describe('handler', () => {
   test('onChunk prints each piece, onComplete sums up', async () => {
     const stdout = await run(handler, 'emoji');
     expect(stdout.text).toContain('\n\nHi there 🌅\n\n[complete: 10 characters in 4 chunks]\n');
+    expect(stdout.code).toBe(0);
   });
 
   test('onError gets the error and the text received before it', async () => {
     const stdout = await run(handler, 'failing');
     expect(stdout.text).toContain('\n\nHalf an\n\n[error after 7 characters: the GPU caught fire]\n');
+    expect(stdout.code).toBe(1);
   });
 });
 
