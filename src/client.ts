@@ -163,7 +163,7 @@ export class OllamaClient implements AsyncDisposable {
     return this.answer(options, {
       method: 'POST',
       path: '/api/embed',
-      body: { ...request, model: request.model ?? options.model ?? this.model ?? '' },
+      body: { ...request, model: this.modelFor(request, options) },
       decode: decodeEmbeddings,
       isLast: isSingleAnswer,
     });
@@ -264,6 +264,11 @@ export class OllamaClient implements AsyncDisposable {
   }
 
   private withModel<R extends { model?: string }>(request: R, options: RequestOptions, stream: boolean) {
-    return { ...request, model: request.model ?? options.model ?? this.model ?? '', stream };
+    return { ...request, model: this.modelFor(request, options), stream };
+  }
+
+  /** The request's model, else the call's, else the client's; '' lets Ollama answer `model is required`. */
+  private modelFor(request: { model?: string }, options: RequestOptions): string {
+    return request.model ?? options.model ?? this.model ?? '';
   }
 }

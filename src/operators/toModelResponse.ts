@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { OllamaError } from '../errors.js';
+import { TextBuffer } from '../textBuffer.js';
 import type { ChatChunk, ModelResponse, StreamChunk, ToolCall } from '../types.js';
 
 /**
@@ -18,12 +19,12 @@ import type { ChatChunk, ModelResponse, StreamChunk, ToolCall } from '../types.j
 export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, ModelResponse> {
   return (source) =>
     new Observable<ModelResponse>((subscriber) => {
-      let text = '';
+      const text = new TextBuffer();
       let thinking = '';
       let toolCalls: ToolCall[] = [];
       let last: T | undefined;
       const result = (): ModelResponse => {
-        const response: ModelResponse = { text, success: true, done: last?.done ?? false };
+        const response: ModelResponse = { text: text.text(), success: true, done: last?.done ?? false };
         if (thinking) response.thinking = thinking;
         if (toolCalls.length) response.toolCalls = toolCalls;
         if (last?.metrics) response.metrics = last.metrics;
@@ -32,7 +33,7 @@ export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, Mo
       };
       return source.subscribe({
         next: (chunk) => {
-          text += chunk.text;
+          text.add(chunk.text);
           if (chunk.thinking) thinking += chunk.thinking;
           const calls = (chunk as Partial<ChatChunk>).toolCalls;
           if (calls) toolCalls = toolCalls.concat(calls);
