@@ -35,6 +35,13 @@ import type {
   StreamChunk,
 } from './types.js';
 
+/** What `load()` sends: the model and how long it stays in memory (Ollama's spelling). */
+export interface LoadRequest {
+  model: string;
+  /** A duration (`'10m'`, `'1h'`) or seconds; negative keeps the model loaded until `unload()`. */
+  keep_alive?: string | number;
+}
+
 /** Per-call settings, layered over the client's. */
 export interface RequestOptions {
   /** Model for this call when the request names none. */
@@ -206,6 +213,31 @@ export class OllamaClient implements AsyncDisposable {
   }
 
   /**
+   * Loads a model into memory (Ollama's empty-prompt request) and resolves once Ollama has answered
+   * (`done_reason: "load"`), so the first real request pays no load time. `keep_alive` says how long
+   * it stays loaded (Ollama's default: 5 minutes; a negative value keeps it until unloaded). Rejects
+   * with an `OllamaError`, `model_not_found` for a model that is not installed.
+   *
+   * @example
+   * await client.load({ model: 'llama3.2', keep_alive: '1h' });
+   */
+  load(model?: string | LoadRequest, options: RequestOptions = {}): Promise<void> {
+    const request = typeof model === 'string' ? { model } : (model ?? {});
+    return this.loadOrUnload(request, options);
+  }
+
+  /**
+   * Frees a model's memory now (the empty-prompt request with `keep_alive: 0`); resolves once Ollama
+   * has answered (`done_reason: "unload"`). Rejects with an `OllamaError`.
+   *
+   * @example
+   * await client.unload('llama3.2');
+   */
+  unload(model?: string, options: RequestOptions = {}): Promise<void> {
+    return this.loadOrUnload({ model, keep_alive: 0 }, options);
+  }
+
+  /**
    * Fails running requests with a `network` error (their partial text kept), refuses new ones and
    * closes the connections.
    */
@@ -223,6 +255,12 @@ export class OllamaClient implements AsyncDisposable {
     // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
     const timeouts = options.timeouts ? { ...this.timeouts, ...validateTimeouts(options.timeouts) } : this.timeouts;
     return ndjsonRequest(() => this.context(options, timeouts), spec);
+  }
+
+  private async loadOrUnload(request: Partial<LoadRequest>, options: RequestOptions): Promise<void> {
+    // Ollama answers one JSON object whatever `stream` says; `false` says that is what is expected.
+    const body = { ...this.withModel(request, options, false), prompt: '' };
+    await this.answer(options, { ...ANSWER, path: '/api/generate', body, decode: decodeGenerateLine });
   }
 
   /** A one-answer endpoint as a promise that rejects with an `OllamaError`. */

@@ -242,10 +242,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const body = record.body ?? {};
     if (missingModel(res, body.model)) return;
     const model = String(body.model);
+    // Ollama's way to load or unload a model: a request with nothing to answer (an empty prompt, no
+    // messages). With `keep_alive: 0` it unloads at once, before any scheduling.
+    const nothingToAnswer = chat ? !Array.isArray(body.messages) || body.messages.length === 0 : !body.prompt;
+    if (nothingToAnswer && isZeroDuration(body.keep_alive)) {
+      loaded.delete(model);
+      return sendJson(res, 200, emptyAnswer(model, chat, 'unload'));
+    }
     const script = nextScript(model);
     if (!(await pause(script.loadDelayMs, gone))) return;
     if (script.resetBeforeHeaders) return void res.socket?.resetAndDestroy();
-    loaded.add(model);
     if (script.status !== undefined || script.body !== undefined) {
       const status = script.status ?? 200;
       if (typeof script.body === 'string' || script.body === undefined) {
@@ -254,6 +260,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
       return sendJson(res, status, script.body);
     }
+    loaded.add(model);
+    changed();
+    if (nothingToAnswer) return sendJson(res, 200, emptyAnswer(model, chat, 'load'));
     if (script.raw) {
       res.writeHead(200, { 'content-type': NDJSON });
       for (const [i, piece] of script.raw.entries()) {
@@ -427,6 +436,26 @@ class ScriptLines {
       eval_duration: evalNs,
     };
   }
+}
+
+/** Ollama's one JSON answer (whatever `stream` says) to a load or unload request. */
+function emptyAnswer(model: string, chat: boolean, doneReason: 'load' | 'unload') {
+  const created_at = new Date().toISOString();
+  return chat
+    ? { model, created_at, message: { role: 'assistant', content: '' }, done: true, done_reason: doneReason }
+    : { model, created_at, response: '', done: true, done_reason: doneReason };
+}
+
+/**
+ * Whether a `keep_alive` is zero as Ollama reads it: a number of seconds, or a Go duration string
+ * (`"0"`, `"0s"`, `"0m0s"`).
+ */
+function isZeroDuration(value: unknown): boolean {
+  if (typeof value === 'number') return value >= 0 && value * 1e9 < 1;
+  if (typeof value !== 'string') return false;
+  if (/^[+-]?0$/.test(value)) return true;
+  const parts = /^[+-]?((?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(value) ? value.match(/\d*\.?\d+|\d+\./g) : null;
+  return parts !== null && parts.every((part) => Number(part) === 0);
 }
 
 function modelInfo(name: string) {
