@@ -81,6 +81,8 @@ describe('the packed tarball', () => {
     const statement = format === 'esm' ? (name: string) => `export * from '${name}';` : (name: string) => `require('${name}');`;
     const { metafile } = await build({
       stdin: { contents: ['ollama-rx', 'ollama-rx/operators'].map(statement).join('\n'), resolveDir: project },
+      // The metafile's paths are relative to this directory: the consumer's, wherever the checkout is.
+      absWorkingDir: project,
       bundle: true,
       write: false,
       metafile: true,
