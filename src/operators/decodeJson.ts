@@ -1,7 +1,7 @@
 import type * as t from 'io-ts';
 import { type OperatorFunction, map } from 'rxjs';
 import { OllamaError } from '../errors.js';
-import { describeErrors, preview } from '../protocol/report.js';
+import { decodeAnswer, preview } from '../protocol/report.js';
 import type { StreamChunk } from '../types.js';
 import { collectText } from './collectText.js';
 
@@ -28,11 +28,7 @@ export function decodeJson<A, T extends StreamChunk = StreamChunk>(codec: t.Deco
         } catch (cause) {
           throw new OllamaError('protocol', `the answer is not JSON: ${preview(text)}`, { cause, partialText: text });
         }
-        const result = codec.decode(value);
-        if (result._tag === 'Right') return result.right;
-        throw new OllamaError('protocol', `the answer does not match ${codec.name}: ${describeErrors(result.left)}`, {
-          partialText: text,
-        });
+        return decodeAnswer(codec, value, text);
       }),
     );
 }

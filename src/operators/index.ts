@@ -5,6 +5,7 @@
  */
 export { toModelResponse } from './toModelResponse.js';
 export { decodeJson } from './decodeJson.js';
+export { partialJson, type DeepPartial } from './partialJson.js';
 export { collectText } from './collectText.js';
 export { scanText } from './scanText.js';
 export { throttleChunks } from './throttleChunks.js';

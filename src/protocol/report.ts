@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import { OllamaError } from '../errors.js';
 
 const MAX_VALUE_CHARS = 80;
 
@@ -38,4 +39,13 @@ function safeStringify(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** A JSON answer decoded by `codec`, or a `protocol` error naming what does not match, the answer kept. */
+export function decodeAnswer<A>(codec: t.Decoder<unknown, A>, value: unknown, text: string): A {
+  const result = codec.decode(value);
+  if (result._tag === 'Right') return result.right;
+  throw new OllamaError('protocol', `the answer does not match ${codec.name}: ${describeErrors(result.left)}`, {
+    partialText: text,
+  });
 }
