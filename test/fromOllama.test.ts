@@ -55,7 +55,7 @@ describe('fromOllama', () => {
       evalCount: 4,
       evalMs: 80,
     });
-    expect(values[0]).toEqual({ text: 'Hel', done: false, model: 'tiny' });
+    expect(values[0]).toEqual({ text: 'Hel', done: false, model: 'tiny', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
 
   it('accepts a full GenerateRequest and sends its fields as Ollama spells them', async () => {

@@ -1,5 +1,5 @@
 import { TextBuffer } from '../textBuffer.js';
-import type { ChatChunk, StreamChunk, ToolCall } from '../types.js';
+import type { Logprob, StreamChunk, ToolCall } from '../types.js';
 
 /** A chunk that shows the reader something new: answer text. */
 export const hasText = (chunk: StreamChunk): boolean => chunk.text !== '';
@@ -12,14 +12,14 @@ export const tokensIn = (chunk: StreamChunk): number => (chunk.text || chunk.thi
 
 /**
  * `later` appended to `earlier`, as if the server had sent them as one chunk: text and thinking
- * concatenated, tool calls joined, every other field (`done`, `metrics`, …) from `later`.
+ * concatenated, tool calls and log probabilities joined, every other field (`done`, `metrics`, …)
+ * from `later`.
  */
 export function mergeChunks<T extends StreamChunk>(earlier: T, later: T): T {
-  const merged: T & Partial<ChatChunk> = { ...earlier, ...later, text: earlier.text + later.text };
+  const merged: T = { ...earlier, ...later, text: earlier.text + later.text };
   if (earlier.thinking && later.thinking) merged.thinking = earlier.thinking + later.thinking;
-  const earlierCalls = (earlier as Partial<ChatChunk>).toolCalls;
-  const laterCalls = (later as Partial<ChatChunk>).toolCalls;
-  if (earlierCalls && laterCalls) merged.toolCalls = [...earlierCalls, ...laterCalls];
+  if (earlier.toolCalls && later.toolCalls) merged.toolCalls = [...earlier.toolCalls, ...later.toolCalls];
+  if (earlier.logprobs && later.logprobs) merged.logprobs = [...earlier.logprobs, ...later.logprobs];
   return merged;
 }
 
@@ -34,6 +34,7 @@ export class PendingMerge<T extends StreamChunk> {
   private readonly text = new TextBuffer();
   private thinking = '';
   private toolCalls: ToolCall[] | undefined;
+  private logprobs: Logprob[] | undefined;
 
   get isEmpty(): boolean {
     return this.count === 0;
@@ -44,17 +45,18 @@ export class PendingMerge<T extends StreamChunk> {
     this.count++;
     this.text.add(chunk.text);
     if (chunk.thinking) this.thinking += chunk.thinking;
-    const calls = (chunk as Partial<ChatChunk>).toolCalls;
-    if (calls) this.toolCalls = this.toolCalls ? [...this.toolCalls, ...calls] : calls;
+    if (chunk.toolCalls) this.toolCalls = this.toolCalls ? [...this.toolCalls, ...chunk.toolCalls] : chunk.toolCalls;
+    if (chunk.logprobs) this.logprobs = this.logprobs ? [...this.logprobs, ...chunk.logprobs] : chunk.logprobs;
   }
 
   /** The merged chunk (the only one, as it was, when there was one); empties the window. */
   take(): T {
     const latest = this.latest!;
-    const merged: T & Partial<ChatChunk> = this.count === 1 ? latest : { ...latest, text: this.text.text() };
+    const merged: T = this.count === 1 ? latest : { ...latest, text: this.text.text() };
     if (this.count > 1 && this.thinking) merged.thinking = this.thinking;
     if (this.count > 1 && this.toolCalls) merged.toolCalls = this.toolCalls;
-    this.latest = this.toolCalls = undefined;
+    if (this.count > 1 && this.logprobs) merged.logprobs = this.logprobs;
+    this.latest = this.toolCalls = this.logprobs = undefined;
     this.count = 0;
     this.text.clear();
     this.thinking = '';

@@ -1,12 +1,13 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { OllamaError } from '../errors.js';
 import { TextBuffer } from '../textBuffer.js';
-import type { ChatChunk, ModelResponse, StreamChunk, ToolCall } from '../types.js';
+import type { Logprob, ModelResponse, StreamChunk, ToolCall } from '../types.js';
 
 /**
  * Collects a stream into one `ModelResponse`, the Python client's non-throwing result: on success
- * the whole text and the final metrics; on failure `success: false` with `error`, `statusCode`,
- * `kind` and the text received before it. The result Observable never errors.
+ * the whole text, thinking, tool calls and log probabilities in order, the model, `doneReason` and
+ * the final metrics; on failure `success: false` with `error`, `statusCode`, `kind` (and `phase` of
+ * a timeout, `signinUrl` of a 401) and what was received before it. The result Observable never errors.
  *
  * @example
  * fromOllama('Why is the sky blue?')
@@ -22,11 +23,17 @@ export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, Mo
       const text = new TextBuffer();
       let thinking = '';
       let toolCalls: ToolCall[] = [];
+      const logprobs: Logprob[] = [];
       let last: T | undefined;
       const result = (): ModelResponse => {
         const response: ModelResponse = { text: text.text(), success: true, done: last?.done ?? false };
+        if (last?.model !== undefined) response.model = last.model;
+        if (last?.remoteModel !== undefined) response.remoteModel = last.remoteModel;
+        if (last?.remoteHost !== undefined) response.remoteHost = last.remoteHost;
+        if (last?.doneReason !== undefined) response.doneReason = last.doneReason;
         if (thinking) response.thinking = thinking;
         if (toolCalls.length) response.toolCalls = toolCalls;
+        if (logprobs.length) response.logprobs = logprobs;
         if (last?.metrics) response.metrics = last.metrics;
         if (last?.context) response.context = last.context;
         return response;
@@ -35,8 +42,9 @@ export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, Mo
         next: (chunk) => {
           text.add(chunk.text);
           if (chunk.thinking) thinking += chunk.thinking;
-          const calls = (chunk as Partial<ChatChunk>).toolCalls;
-          if (calls) toolCalls = toolCalls.concat(calls);
+          if (chunk.toolCalls) toolCalls = toolCalls.concat(chunk.toolCalls);
+          // One push per token, not a concat: a long answer with log probabilities has one per token.
+          if (chunk.logprobs) for (const logprob of chunk.logprobs) logprobs.push(logprob);
           last = chunk;
         },
         error: (error: unknown) => {
@@ -46,6 +54,8 @@ export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, Mo
           if (error instanceof OllamaError) {
             response.kind = error.kind;
             if (error.statusCode !== undefined) response.statusCode = error.statusCode;
+            if (error.phase !== undefined) response.phase = error.phase;
+            if (error.signinUrl !== undefined) response.signinUrl = error.signinUrl;
           }
           subscriber.next(response);
           subscriber.complete();

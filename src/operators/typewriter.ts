@@ -1,5 +1,5 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
-import type { ChatChunk, StreamChunk } from '../types.js';
+import type { StreamChunk } from '../types.js';
 import { mergeChunks } from './chunks.js';
 
 export interface TypewriterOptions {
@@ -188,8 +188,8 @@ function wordSegmenter(): (text: string) => Unit[] {
   };
 }
 
-/** A chunk's fields for the units after its first: no thinking or tool calls (already on the first), no final fields. */
+/** A chunk's fields for the units after its first: no thinking, tool calls or log probabilities (already on the first), no final fields. */
 function withoutPayload<T extends StreamChunk>(chunk: T): T {
-  const { thinking, toolCalls, metrics, doneReason, context, ...plain } = chunk as T & Partial<ChatChunk>;
+  const { thinking, toolCalls, logprobs, metrics, doneReason, context, ...plain } = chunk;
   return plain as T;
 }

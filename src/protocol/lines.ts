@@ -1,10 +1,25 @@
 import * as t from 'io-ts';
 import { OllamaError, isModelNotFound } from '../errors.js';
-import type { ChatChunk, GenerationMetrics, StreamChunk, ToolCall } from '../types.js';
+import type { ChatChunk, GenerationMetrics, Logprob, StreamChunk, TokenLogprob, ToolCall } from '../types.js';
 import { describeErrors, preview } from './report.js';
 
+const WireTokenLogprob = t.intersection(
+  [t.type({ token: t.string, logprob: t.number }), t.partial({ bytes: t.array(t.number) })],
+  'TokenLogprob',
+);
+
+const WireLogprob = t.intersection([WireTokenLogprob, t.partial({ top_logprobs: t.array(WireTokenLogprob) })], 'Logprob');
+
 /** Fields any line may carry. */
-const WireCommon = t.partial({ model: t.string, created_at: t.string, thinking: t.string });
+const WireCommon = t.partial({
+  model: t.string,
+  remote_model: t.string,
+  remote_host: t.string,
+  created_at: t.string,
+  thinking: t.string,
+  logprobs: t.array(WireLogprob),
+});
+type WireCommon = t.TypeOf<typeof WireCommon>;
 
 /** Fields of the last line only. */
 const WireFinal = t.partial({
@@ -18,17 +33,6 @@ const WireFinal = t.partial({
 });
 type WireFinal = t.TypeOf<typeof WireFinal>;
 
-/** One line of `/api/generate` (streaming) or its whole answer (`stream: false`). */
-export const GenerateLine = t.intersection(
-  [
-    t.type({ response: t.string, done: t.boolean }),
-    WireCommon,
-    t.partial({ context: t.array(t.number) }),
-    WireFinal,
-  ],
-  'GenerateLine',
-);
-
 export const WireToolCall = t.intersection(
   [
     t.type({
@@ -40,6 +44,18 @@ export const WireToolCall = t.intersection(
     t.partial({ id: t.string }),
   ],
   'ToolCall',
+);
+
+/** One line of `/api/generate` (streaming) or its whole answer (`stream: false`). */
+export const GenerateLine = t.intersection(
+  [
+    t.type({ response: t.string, done: t.boolean }),
+    WireCommon,
+    // Both on the last line: `tool_calls` when the model's parser found calls in the answer.
+    t.partial({ context: t.array(t.number), tool_calls: t.array(WireToolCall) }),
+    WireFinal,
+  ],
+  'GenerateLine',
 );
 
 /** One line of `/api/chat`. */
@@ -86,8 +102,8 @@ const isPlainObject = (value: unknown): value is JsonObject =>
 const isOptionalString = (field: unknown) => field === undefined || typeof field === 'string';
 
 /**
- * Ollama's line for each token, `{model, created_at, <text>, [thinking,] done: false}`, checked with
- * a few property reads: io-ts's generic `is` walks every optional field of the intersection with
+ * Ollama's line for each token, `{model, [remote_model, remote_host,] created_at, <text>, [thinking,]
+ * done: false}`, checked with a few property reads: io-ts's generic `is` walks every optional field of the intersection with
  * keyed reads, which costs half a `JSON.parse` per line. The optional fields of the last line must
  * be absent; each is named here, not looped over, because a read of a literal name on the objects
  * `JSON.parse` makes for every line (all of one shape) costs next to nothing, while a keyed read
@@ -99,6 +115,10 @@ const isPlainTokenLine = (value: unknown): value is JsonObject =>
   typeof value.model === 'string' &&
   typeof value.created_at === 'string' &&
   isOptionalString(value.thinking) &&
+  isOptionalString(value.remote_model) &&
+  isOptionalString(value.remote_host) &&
+  // Lines with log probabilities (asked for) take the codec's path.
+  value.logprobs === undefined &&
   value.done_reason === undefined &&
   value.total_duration === undefined &&
   value.load_duration === undefined &&
@@ -108,7 +128,10 @@ const isPlainTokenLine = (value: unknown): value is JsonObject =>
   value.eval_duration === undefined;
 
 const isGenerateTokenLine = (value: unknown): value is t.TypeOf<typeof GenerateLine> =>
-  isPlainTokenLine(value) && typeof value.response === 'string' && value.context === undefined;
+  isPlainTokenLine(value) &&
+  typeof value.response === 'string' &&
+  value.context === undefined &&
+  value.tool_calls === undefined;
 
 const isChatTokenLine = (value: unknown): value is t.TypeOf<typeof ChatLine> =>
   isPlainTokenLine(value) &&
@@ -128,8 +151,9 @@ function lineError(codec: t.Decoder<unknown, unknown>, value: unknown): OllamaEr
 
 export const decodeGenerateLine = lineDecoder(GenerateLine, (line): StreamChunk => {
   const chunk: StreamChunk = { text: line.response, done: line.done };
-  if (line.model !== undefined) chunk.model = line.model;
+  addCommonFields(chunk, line);
   if (line.thinking) chunk.thinking = line.thinking;
+  if (line.tool_calls?.length) chunk.toolCalls = line.tool_calls.map(toToolCall);
   if (line.done) {
     addFinalFields(chunk, line);
     if (line.context) chunk.context = line.context;
@@ -140,12 +164,32 @@ export const decodeGenerateLine = lineDecoder(GenerateLine, (line): StreamChunk 
 export const decodeChatLine = lineDecoder(ChatLine, (line): ChatChunk => {
   const { message } = line;
   const chunk: ChatChunk = { text: message.content, done: line.done, role: 'assistant' };
-  if (line.model !== undefined) chunk.model = line.model;
+  addCommonFields(chunk, line);
   if (message.thinking) chunk.thinking = message.thinking;
   if (message.tool_calls?.length) chunk.toolCalls = message.tool_calls.map(toToolCall);
   if (line.done) addFinalFields(chunk, line);
   return chunk;
 }, isChatTokenLine);
+
+function addCommonFields(chunk: StreamChunk, line: WireCommon): void {
+  if (line.model !== undefined) chunk.model = line.model;
+  if (line.created_at !== undefined) chunk.createdAt = line.created_at;
+  if (line.remote_model !== undefined) chunk.remoteModel = line.remote_model;
+  if (line.remote_host !== undefined) chunk.remoteHost = line.remote_host;
+  if (line.logprobs?.length) chunk.logprobs = line.logprobs.map(toLogprob);
+}
+
+function toTokenLogprob(wire: t.TypeOf<typeof WireTokenLogprob>): TokenLogprob {
+  const result: TokenLogprob = { token: wire.token, logprob: wire.logprob };
+  if (wire.bytes !== undefined) result.bytes = wire.bytes;
+  return result;
+}
+
+function toLogprob(wire: t.TypeOf<typeof WireLogprob>): Logprob {
+  const result: Logprob = toTokenLogprob(wire);
+  if (wire.top_logprobs !== undefined) result.topLogprobs = wire.top_logprobs.map(toTokenLogprob);
+  return result;
+}
 
 function toToolCall(call: t.TypeOf<typeof WireToolCall>): ToolCall {
   const { name, arguments: args, index } = call.function;

@@ -10,8 +10,16 @@ export interface ModelScript {
   tokens?: readonly string[] | ((request: RecordedRequest['body']) => readonly string[]);
   /** Reasoning tokens streamed before the answer. */
   thinking?: readonly string[];
-  /** Tool calls sent in one chunk after the text (chat). */
+  /**
+   * Tool calls sent after the text: in the last line's `message` (chat) or as the last line's
+   * `tool_calls` (generate, where Ollama's parsers set them only on the final line).
+   */
   toolCalls?: readonly ToolCall[];
+  /**
+   * A cloud model served through this Ollama: every line carries `remote_model` and `remote_host`,
+   * and `list()`/`show()` report them.
+   */
+  remote?: { model: string; host: string };
   /** Pause before each token. */
   tokenDelayMs?: number;
   /** One long pause after this many tokens: a model that stalls mid-answer. */
@@ -160,9 +168,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       case 'GET /api/version':
         return sendJson(res, 200, { version: '0.12.0-test' });
       case 'GET /api/tags':
-        return sendJson(res, 200, { models: [...models.keys()].map(modelInfo) });
+        return sendJson(res, 200, { models: [...models].map(([name, script]) => modelInfo(name, script)) });
       case 'GET /api/ps':
-        return sendJson(res, 200, { models: [...loaded].map(runningModel) });
+        return sendJson(res, 200, { models: [...loaded].map((name) => runningModel(name, models.get(name))) });
       case 'POST /api/pull':
         return pull(res, String(record.body?.model ?? record.body?.name ?? ''), gone);
       case 'POST /api/embed':
@@ -218,7 +226,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const model = route === 'POST /api/copy' ? body.source : body.model;
     if (missingModel(res, model)) return;
     const name = String(model);
-    if (route === 'POST /api/show') return sendJson(res, 200, modelDescription(name));
+    if (route === 'POST /api/show') return sendJson(res, 200, modelDescription(name, models.get(name), body.verbose === true));
     if (route === 'POST /api/copy') models.set(String(body.destination), models.get(name)!);
     else {
       models.delete(name);
@@ -356,12 +364,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-/** The NDJSON lines of one scripted answer, in Ollama's exact shapes. */
+/** The NDJSON lines of one scripted answer, in Ollama's exact shapes and key order (api/types.go). */
 class ScriptLines {
   readonly tokens: readonly string[];
   private readonly createdAt = new Date().toISOString();
   private readonly prefix: string;
   private readonly thinkingCount: number;
+  /** `top_logprobs` when the request set `logprobs`: each token line then carries its log probability. */
+  private readonly topLogprobs: number | undefined;
   private sent = 0;
 
   constructor(
@@ -373,52 +383,81 @@ class ScriptLines {
     const tokens = typeof script.tokens === 'function' ? script.tokens(body) : (script.tokens ?? DEFAULT_TOKENS);
     this.thinkingCount = script.thinking?.length ?? 0;
     this.tokens = [...(script.thinking ?? []), ...tokens];
-    this.prefix = `{"model":${JSON.stringify(model)},"created_at":"${this.createdAt}",`;
+    this.topLogprobs = body.logprobs === true ? Math.max(0, Number(body.top_logprobs) || 0) : undefined;
+    this.prefix = JSON.stringify(this.identity()).slice(0, -1) + ',';
   }
 
   token(token: string): string {
-    const thinking = this.sent++ < this.thinkingCount;
+    const index = this.sent++;
+    const thinking = index < this.thinkingCount;
     const text = JSON.stringify(token);
+    const end = this.topLogprobs === undefined ? '}\n' : `,"logprobs":${JSON.stringify([this.logprob(token, index)])}}\n`;
     if (this.chat) {
       const message = thinking
         ? `{"role":"assistant","content":"","thinking":${text}}`
         : `{"role":"assistant","content":${text}}`;
-      return `${this.prefix}"message":${message},"done":false}\n`;
+      return `${this.prefix}"message":${message},"done":false${end}`;
     }
     return thinking
-      ? `${this.prefix}"response":"","thinking":${text},"done":false}\n`
-      : `${this.prefix}"response":${text},"done":false}\n`;
+      ? `${this.prefix}"response":"","thinking":${text},"done":false${end}`
+      : `${this.prefix}"response":${text},"done":false${end}`;
   }
 
   final(): string {
-    const line: Record<string, unknown> = { model: this.model, created_at: this.createdAt };
-    if (this.chat) {
-      const message: Record<string, unknown> = { role: 'assistant', content: '' };
-      if (this.script.toolCalls) message.tool_calls = this.script.toolCalls;
-      line.message = message;
-    } else {
-      line.response = '';
-    }
-    Object.assign(line, { done: true, done_reason: this.script.doneReason ?? 'stop' });
-    if (!this.chat) line.context = this.script.context ?? [1, 2, 3];
-    Object.assign(line, this.metrics());
-    return JSON.stringify(line) + '\n';
+    return JSON.stringify(this.last({ text: '', thinking: '' })) + '\n';
   }
 
-  /** The `stream: false` answer: everything in one object. */
+  /** The `stream: false` answer: everything in one object, log probabilities of every token included. */
   whole(): Record<string, unknown> {
-    const answer = this.tokens.slice(this.thinkingCount).join('');
-    const thinking = this.tokens.slice(0, this.thinkingCount).join('');
-    const final = JSON.parse(this.final()) as Record<string, unknown>;
+    const logprobs = this.topLogprobs === undefined ? [] : this.tokens.map((token, i) => this.logprob(token, i));
+    return this.last({
+      text: this.tokens.slice(this.thinkingCount).join(''),
+      thinking: this.tokens.slice(0, this.thinkingCount).join(''),
+      logprobs,
+    });
+  }
+
+  /** `model`, the remote fields of a cloud model, `created_at`: the head of every line. */
+  private identity(): Record<string, unknown> {
+    const head: Record<string, unknown> = { model: this.model };
+    if (this.script.remote) Object.assign(head, { remote_model: this.script.remote.model, remote_host: this.script.remote.host });
+    head.created_at = this.createdAt;
+    return head;
+  }
+
+  /** The last line, fields in the order of Ollama's GenerateResponse / ChatResponse structs, omitempty ones left out. */
+  private last(answer: { text: string; thinking: string; logprobs?: object[] }): Record<string, unknown> {
+    const line = this.identity();
+    const toolCalls = this.script.toolCalls?.length ? this.script.toolCalls : undefined;
+    const logprobs = answer.logprobs?.length ? answer.logprobs : undefined;
+    const doneReason = this.script.doneReason ?? 'stop';
     if (this.chat) {
-      const message = final.message as Record<string, unknown>;
-      message.content = answer;
-      if (thinking) message.thinking = thinking;
-    } else {
-      final.response = answer;
-      if (thinking) final.thinking = thinking;
+      const message: Record<string, unknown> = { role: 'assistant', content: answer.text };
+      if (answer.thinking) message.thinking = answer.thinking;
+      if (toolCalls) message.tool_calls = toolCalls;
+      Object.assign(line, { message, done: true, done_reason: doneReason });
+      if (logprobs) line.logprobs = logprobs;
+      return Object.assign(line, this.metrics());
     }
-    return final;
+    line.response = answer.text;
+    if (answer.thinking) line.thinking = answer.thinking;
+    Object.assign(line, { done: true, done_reason: doneReason, context: this.script.context ?? [1, 2, 3] }, this.metrics());
+    if (toolCalls) line.tool_calls = toolCalls;
+    if (logprobs) line.logprobs = logprobs;
+    return line;
+  }
+
+  /**
+   * A deterministic log probability for the token at `index`, with `topLogprobs` candidates led by
+   * the token itself, as Ollama's `toAPILogprobs` shapes them (`bytes` left out for an empty token).
+   */
+  private logprob(token: string, index: number): object {
+    const logprob = -((index % 7) + 1) / 8;
+    const entry = tokenLogprob(token, logprob);
+    if (!this.topLogprobs) return entry;
+    const top = [entry];
+    for (let k = 1; k < this.topLogprobs; k++) top.push(tokenLogprob(`${token}~${k}`, logprob - k));
+    return { ...entry, top_logprobs: top };
   }
 
   /** Scripted pace when there is one (so tokens/s agree with what a client measures), else fixed figures. */
@@ -458,32 +497,101 @@ function isZeroDuration(value: unknown): boolean {
   return parts !== null && parts.every((part) => Number(part) === 0);
 }
 
-function modelInfo(name: string) {
+const utf8 = new TextEncoder();
+
+function tokenLogprob(token: string, logprob: number): { token: string; logprob: number; bytes?: number[] } {
+  return token ? { token, logprob, bytes: Array.from(utf8.encode(token)) } : { token, logprob };
+}
+
+const MODIFIED_AT = '2026-01-01T00:00:00.000000000Z';
+const DIGEST = `sha256:${'0'.repeat(64)}`;
+const GIB = 1024 ** 3;
+
+/** Ollama's ModelDetails; a cloud model has no local weights, hence no families or sizes. */
+function modelDetails(script: ModelScript | undefined) {
+  return script?.remote
+    ? { parent_model: '', format: '', family: '', families: null, parameter_size: '', quantization_level: '' }
+    : {
+        parent_model: '',
+        format: 'gguf',
+        family: 'test',
+        families: ['test'],
+        parameter_size: '1B',
+        quantization_level: 'Q4_0',
+        context_length: 4096,
+        embedding_length: 2048,
+      };
+}
+
+/** What the script lets the model do, as Ollama derives it from the template. */
+function capabilities(script: ModelScript | undefined): string[] {
+  const result = ['completion'];
+  if (script?.toolCalls) result.push('tools');
+  if (script?.thinking) result.push('thinking');
+  return result;
+}
+
+/** One entry of `/api/tags` (ListModelResponse). */
+function modelInfo(name: string, script: ModelScript | undefined) {
+  const info: Record<string, unknown> = { name, model: name };
+  if (script?.remote) Object.assign(info, { remote_model: script.remote.model, remote_host: script.remote.host });
+  return Object.assign(info, {
+    modified_at: MODIFIED_AT,
+    size: script?.remote ? 384 : GIB,
+    digest: DIGEST,
+    details: modelDetails(script),
+    capabilities: capabilities(script),
+  });
+}
+
+/** One entry of `/api/ps` (ProcessModelResponse). */
+function runningModel(name: string, script: ModelScript | undefined) {
+  const { context_length: _, embedding_length: __, ...details } = modelDetails(script) as Record<string, unknown>;
   return {
     name,
     model: name,
-    modified_at: '2026-01-01T00:00:00.000000000Z',
-    size: 1_000_000,
-    digest: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
-    details: { format: 'gguf', family: 'test', parameter_size: '1B', quantization_level: 'Q4_0' },
+    size: GIB,
+    digest: DIGEST,
+    details,
+    expires_at: '2026-01-01T00:05:00.000000000Z',
+    size_vram: GIB,
+    context_length: 4096,
   };
 }
 
-function runningModel(name: string) {
-  const { modified_at: _, ...info } = modelInfo(name);
-  return { ...info, expires_at: '2026-01-01T00:05:00.000000000Z', size_vram: info.size };
-}
-
-function modelDescription(name: string) {
-  return {
-    modelfile: `# Modelfile of the test server's ${name}\nFROM ${name}\n`,
-    parameters: 'temperature 0.7',
+/** `/api/show` (ShowResponse): `verbose` sends the tokenizer's arrays whole, otherwise empty. */
+function modelDescription(name: string, script: ModelScript | undefined, verbose: boolean) {
+  const description: Record<string, unknown> = {
+    license: 'Test License',
+    modelfile: `# Modelfile generated by "ollama show"\n# To build a new Modelfile based on this, replace FROM with:\n# FROM ${name}\n\nFROM ${name}\n`,
+    parameters: 'temperature                    0.7',
     template: '{{ .Prompt }}',
-    details: modelInfo(name).details,
-    model_info: { 'general.architecture': 'test', 'general.parameter_count': 1_000_000_000 },
-    capabilities: ['completion'],
-    modified_at: '2026-01-01T00:00:00.000000000Z',
   };
+  const { context_length: _, embedding_length: __, ...details } = modelDetails(script) as Record<string, unknown>;
+  description.details = details;
+  if (script?.remote) {
+    Object.assign(description, {
+      remote_model: script.remote.model,
+      remote_host: script.remote.host,
+      model_info: { 'general.architecture': 'test' },
+    });
+  } else {
+    const vocabulary = ['<s>', '</s>', 'Hello', '!', ' I', ' am', ' a', ' test'];
+    Object.assign(description, {
+      model_info: {
+        'general.architecture': 'test',
+        'general.parameter_count': 1_000_000_000,
+        'test.context_length': 4096,
+        'tokenizer.ggml.model': 'gpt2',
+        'tokenizer.ggml.tokens': verbose ? vocabulary : [],
+      },
+      tensors: [
+        { name: 'token_embd.weight', type: 'Q4_0', shape: [2048, 32000] },
+        { name: 'output_norm.weight', type: 'F32', shape: [2048] },
+      ],
+    });
+  }
+  return Object.assign(description, { capabilities: capabilities(script), modified_at: MODIFIED_AT });
 }
 
 /** A deterministic unit vector per text, so tests can compare embeddings. */

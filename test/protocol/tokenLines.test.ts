@@ -32,9 +32,16 @@ describe('token lines: the fast path agrees with the codec', () => {
     { prompt_eval_duration: 'x' },
     { eval_count: 'x' },
     { eval_duration: null },
+    { remote_model: 1 },
+    { remote_host: null },
+    { created_at: 1 },
+    { logprobs: 'x' },
+    { logprobs: [{ token: 'x' }] },
+    { logprobs: [{ token: 'x', logprob: -1, bytes: ['a'] }] },
+    { logprobs: [{ token: 'x', logprob: -1, top_logprobs: [{ token: 1, logprob: -1 }] }] },
   ];
 
-  it.each([...wrongFields, { context: 'x' }, { context: ['x'] }])('generate %j is a protocol error', (extra) => {
+  it.each([...wrongFields, { context: 'x' }, { context: ['x'] }, { tool_calls: 'x' }, { tool_calls: [{}] }])('generate %j is a protocol error', (extra) => {
     expect(GenerateLine.is(generateLine(extra))).toBe(false);
     expect(kindOf(decodeGenerateLine, generateLine(extra))).toBe('protocol');
   });
@@ -49,14 +56,36 @@ describe('token lines: the fast path agrees with the codec', () => {
   });
 
   it('accepts what the codec accepts, unknown fields included, and builds the same chunk', () => {
-    expect(decodeGenerateLine(generateLine({ thinking: 'hm', extra: 1 }))).toEqual({ text: 'x', done: false, model: 'm', thinking: 'hm' });
-    expect(decodeGenerateLine(generateLine({ context: [1, 2] }))).toEqual({ text: 'x', done: false, model: 'm' });
+    const head = { model: 'm', createdAt: 't' };
+    expect(decodeGenerateLine(generateLine({ thinking: 'hm', extra: 1 }))).toEqual({ text: 'x', done: false, ...head, thinking: 'hm' });
+    expect(decodeGenerateLine(generateLine({ context: [1, 2] }))).toEqual({ text: 'x', done: false, ...head });
     expect(decodeChatLine(chatLine({ extra: 1 }, { thinking: 'hm', images: null }))).toEqual({
       text: 'x',
       done: false,
       role: 'assistant',
-      model: 'm',
+      ...head,
       thinking: 'hm',
     });
+  });
+
+  // A cloud model's token lines carry the remote fields on every line: they stay on the fast path.
+  const remote = { remote_model: 'gpt-oss:120b', remote_host: 'https://ollama.com:443' };
+  const remoteChunk = { model: 'm', createdAt: 't', remoteModel: 'gpt-oss:120b', remoteHost: 'https://ollama.com:443' };
+  const logprobs = [{ token: 'x', logprob: -0.5, bytes: [120], top_logprobs: [{ token: 'x', logprob: -0.5, bytes: [120] }, { token: 'y', logprob: -2 }] }];
+  const chunkLogprobs = [{ token: 'x', logprob: -0.5, bytes: [120], topLogprobs: [{ token: 'x', logprob: -0.5, bytes: [120] }, { token: 'y', logprob: -2 }] }];
+
+  it.each([
+    ['generate', decodeGenerateLine, generateLine],
+    ['chat', decodeChatLine, (extra: object) => chatLine(extra)],
+  ] as const)('%s: remote fields and log probabilities reach the chunk, on and off the fast path', (_, decode, line) => {
+    expect(decode(line(remote))).toMatchObject(remoteChunk);
+    expect(decode(line({ ...remote, logprobs }))).toMatchObject({ ...remoteChunk, logprobs: chunkLogprobs });
+    expect(decode(line({ logprobs: [] }))).not.toHaveProperty('logprobs');
+  });
+
+  it('generate: the last line\'s tool calls reach the chunk', () => {
+    const call = { id: 'call_1', function: { index: 0, name: 'f', arguments: { a: 1 } } };
+    const last = generateLine({ done: true, done_reason: 'stop', tool_calls: [call] });
+    expect(decodeGenerateLine(last)).toMatchObject({ done: true, toolCalls: [call] });
   });
 });
