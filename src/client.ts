@@ -9,7 +9,9 @@ import {
 } from './config.js';
 import { toModelResponse } from './operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
+import { withEncodedImages, withEncodedMessageImages } from './protocol/images.js';
 import {
+  decodeEmbedResponse,
   decodeEmbeddings,
   decodeModelDescription,
   decodeModelList,
@@ -26,12 +28,14 @@ import type {
   ChatMessage,
   ChatRequest,
   EmbedRequest,
+  EmbedResponse,
   GenerateRequest,
   ModelDescription,
   ModelInfo,
   ModelResponse,
   PullProgress,
   RunningModel,
+  ShowRequest,
   StreamChunk,
 } from './types.js';
 
@@ -52,6 +56,12 @@ export interface RequestOptions {
   timeouts?: Omit<Timeouts, 'connect'>;
   /** Cancels the call; the stream errors with the signal's reason. Unsubscribing needs no signal. */
   signal?: AbortSignal;
+}
+
+/** `show()`'s per-call settings: Ollama's `verbose` and the usual request options. */
+export interface ShowOptions extends RequestOptions {
+  /** Full metadata: the tokenizer's arrays in `model_info`, which are sent empty otherwise. */
+  verbose?: boolean;
 }
 
 export interface CollectOptions extends RequestOptions {
@@ -165,15 +175,25 @@ export class OllamaClient implements AsyncDisposable {
     });
   }
 
-  /** One embedding vector per input text. */
+  /**
+   * One embedding vector per input text.
+   *
+   * @example
+   * const [vector] = await client.embed({ model: 'embeddinggemma', input: 'Why is the sky blue?', dimensions: 256 });
+   */
   embed(request: EmbedRequest, options: RequestOptions = {}): Promise<number[][]> {
-    return this.answer(options, {
-      method: 'POST',
-      path: '/api/embed',
-      body: { ...request, model: this.modelFor(request, options) },
-      decode: decodeEmbeddings,
-      isLast: isSingleAnswer,
-    });
+    return this.answer(options, this.embedSpec(request, options, decodeEmbeddings));
+  }
+
+  /**
+   * The embeddings with what Ollama reports beside them: the model and its timings.
+   *
+   * @example
+   * const { model, embeddings, metrics } = await client.embedResponse({ input: ['a', 'b'] });
+   * console.log(`${model}: ${embeddings.length} vectors in ${metrics.totalMs} ms`);
+   */
+  embedResponse(request: EmbedRequest, options: RequestOptions = {}): Promise<EmbedResponse> {
+    return this.answer(options, this.embedSpec(request, options, decodeEmbedResponse));
   }
 
   /** The models installed on the server. */
@@ -191,12 +211,20 @@ export class OllamaClient implements AsyncDisposable {
     return this.answer(options, { method: 'GET', path: '/api/version', decode: decodeVersion, isLast: isSingleAnswer });
   }
 
-  /** A model's Modelfile, parameters, template, details and capabilities. */
-  show(model: string, options: RequestOptions = {}): Promise<ModelDescription> {
-    return this.answer(options, {
+  /**
+   * A model's Modelfile, parameters, template, details, capabilities and metadata. A `ShowRequest`
+   * can also set Ollama's `system` and `options` to show the model as if it had them.
+   *
+   * @example
+   * const { capabilities, model_info } = await client.show('llama3.2', { verbose: true });
+   */
+  show(model: string | ShowRequest, options: ShowOptions = {}): Promise<ModelDescription> {
+    const { verbose, ...requestOptions } = options;
+    const request = typeof model === 'string' ? { model } : model;
+    return this.answer(requestOptions, {
       method: 'POST',
       path: '/api/show',
-      body: { model },
+      body: verbose === undefined ? request : { ...request, verbose },
       decode: decodeModelDescription,
       isLast: isSingleAnswer,
     });
@@ -273,13 +301,20 @@ export class OllamaClient implements AsyncDisposable {
   }
 
   private generateSpec(prompt: string | GenerateRequest, options: RequestOptions, stream: boolean): StreamSpec<StreamChunk> {
-    const request = typeof prompt === 'string' ? { prompt } : prompt;
+    const request = typeof prompt === 'string' ? { prompt } : withEncodedImages(prompt);
     return { ...ANSWER, path: '/api/generate', body: this.withModel(request, options, stream), decode: decodeGenerateLine };
   }
 
   private chatSpec(request: ChatRequest | ChatMessage[], options: RequestOptions, stream: boolean): StreamSpec<ChatChunk> {
     const chat = Array.isArray(request) ? { messages: request } : request;
-    return { ...ANSWER, path: '/api/chat', body: this.withModel(chat, options, stream), decode: decodeChatLine };
+    const messages = withEncodedMessageImages(chat.messages);
+    const body = this.withModel(messages === chat.messages ? chat : { ...chat, messages }, options, stream);
+    return { ...ANSWER, path: '/api/chat', body, decode: decodeChatLine };
+  }
+
+  private embedSpec<T>(request: EmbedRequest, options: RequestOptions, decode: (value: unknown) => T): StreamSpec<T> {
+    const body = { ...request, model: this.modelFor(request, options) };
+    return { method: 'POST', path: '/api/embed', body, decode, isLast: isSingleAnswer };
   }
 
   private context(options: RequestOptions, timeouts: Timeouts): RequestContext {

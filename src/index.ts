@@ -4,7 +4,7 @@
  * @module ollama-rx
  */
 export { OllamaClient } from './client.js';
-export type { CollectOptions, LoadRequest, RequestOptions } from './client.js';
+export type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from './client.js';
 export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config.js';
 export type { OllamaClientOptions, Timeouts } from './config.js';
 export { OllamaError } from './errors.js';

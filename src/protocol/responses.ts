@@ -1,32 +1,94 @@
 import * as t from 'io-ts';
-import type { ModelDescription, ModelInfo, PullProgress, RunningModel } from '../types.js';
-import { lineDecoder } from './lines.js';
+import type { EmbedResponse, ModelDescription, ModelInfo, PullProgress, RunningModel } from '../types.js';
+import { lineDecoder, toMetrics } from './lines.js';
 
-// The codecs check what the library relies on; other fields pass through untouched, so a newer
-// Ollama that adds fields keeps working.
+// The codecs check every field Ollama's structs (api/types.go) define, as Go serialises them: a
+// field tagged `omitempty` may be absent, a nil slice without it is `null`. Fields they do not name
+// pass through untouched, so a newer Ollama that adds fields keeps working.
 
-const ModelInfoCodec = t.type({ name: t.string, model: t.string, size: t.number, digest: t.string }, 'ModelInfo');
+const ModelDetailsCodec = t.partial(
+  {
+    parent_model: t.string,
+    format: t.string,
+    family: t.string,
+    families: t.union([t.array(t.string), t.null]),
+    parameter_size: t.string,
+    quantization_level: t.string,
+    context_length: t.number,
+    embedding_length: t.number,
+  },
+  'ModelDetails',
+);
+
+const ModelIdentity = t.type({ name: t.string, model: t.string, size: t.number, digest: t.string });
+
+const ListModelCodec = t.intersection(
+  [
+    ModelIdentity,
+    t.type({ modified_at: t.string }),
+    t.partial({
+      remote_model: t.string,
+      remote_host: t.string,
+      details: ModelDetailsCodec,
+      capabilities: t.array(t.string),
+    }),
+  ],
+  'ListModelResponse',
+);
+
+const ProcessModelCodec = t.intersection(
+  [
+    ModelIdentity,
+    t.type({ expires_at: t.string, size_vram: t.number }),
+    t.partial({ details: ModelDetailsCodec, context_length: t.number }),
+  ],
+  'ProcessModelResponse',
+);
+
+const ShowCodec = t.partial(
+  {
+    license: t.string,
+    modelfile: t.string,
+    parameters: t.string,
+    template: t.string,
+    system: t.string,
+    renderer: t.string,
+    parser: t.string,
+    details: ModelDetailsCodec,
+    messages: t.array(t.type({ role: t.string, content: t.string })),
+    remote_model: t.string,
+    remote_host: t.string,
+    model_info: t.union([t.UnknownRecord, t.null]),
+    projector_info: t.UnknownRecord,
+    tensors: t.array(t.type({ name: t.string, type: t.string, shape: t.union([t.array(t.number), t.null]) })),
+    capabilities: t.array(t.string),
+    modified_at: t.string,
+    requires: t.string,
+  },
+  'ShowResponse',
+);
 
 export const decodeModelList = lineDecoder(
-  t.type({ models: t.array(ModelInfoCodec) }, 'ListResponse'),
-  (answer) => answer.models as unknown as ModelInfo[],
+  t.type({ models: t.array(ListModelCodec) }, 'ListResponse'),
+  (answer) => answer.models as ModelInfo[],
 );
 
 export const decodeRunningModels = lineDecoder(
-  t.type({ models: t.array(t.intersection([ModelInfoCodec, t.type({ size_vram: t.number })])) }, 'ProcessResponse'),
-  (answer) => answer.models as unknown as RunningModel[],
+  t.type({ models: t.array(ProcessModelCodec) }, 'ProcessResponse'),
+  (answer) => answer.models as RunningModel[],
 );
 
 export const decodeVersion = lineDecoder(t.type({ version: t.string }, 'VersionResponse'), (answer) => answer.version);
 
-export const decodeModelDescription = lineDecoder(
-  t.UnknownRecord,
-  (answer) => answer as ModelDescription,
-);
+export const decodeModelDescription = lineDecoder(ShowCodec, (answer) => answer as ModelDescription);
 
-export const decodeEmbeddings = lineDecoder(
-  t.type({ embeddings: t.array(t.array(t.number)) }, 'EmbedResponse'),
-  (answer) => answer.embeddings,
+const Embeddings = t.type({ embeddings: t.array(t.array(t.number)) }, 'EmbedResponse');
+
+export const decodeEmbeddings = lineDecoder(Embeddings, (answer) => answer.embeddings);
+
+export const decodeEmbedResponse = lineDecoder(
+  t.intersection([Embeddings, t.type({ model: t.string }), t.partial({ total_duration: t.number, load_duration: t.number, prompt_eval_count: t.number })], 'EmbedResponse'),
+  (answer): EmbedResponse => ({ model: answer.model, embeddings: answer.embeddings, metrics: toMetrics(answer) ?? {} }),
 );
 
 /** The answer of endpoints that reply with an empty 200 (delete, copy). */

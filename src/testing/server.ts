@@ -218,9 +218,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   function embed(res: ServerResponse, body: Record<string, unknown>) {
     if (missingModel(res, body.model)) return;
     const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
+    const dimensions = typeof body.dimensions === 'number' && body.dimensions > 0 ? body.dimensions : undefined;
     loaded.add(String(body.model));
-    sendJson(res, 200, { model: body.model, embeddings: inputs.map((input) => embedding(String(input))) });
+    // EmbedResponse: model, embeddings, then the omitempty durations and the prompt's token count.
+    sendJson(res, 200, {
+      model: body.model,
+      embeddings: inputs.map((input) => embedding(String(input), dimensions)),
+      total_duration: 14 * NS_PER_MS,
+      load_duration: 2 * NS_PER_MS,
+      prompt_eval_count: inputs.reduce((sum: number, input) => sum + String(input).split(/\s+/).filter(Boolean).length, 0),
+    });
   }
+
 
   function manage(res: ServerResponse, route: string, body: Record<string, unknown>) {
     const model = route === 'POST /api/copy' ? body.source : body.model;
@@ -594,9 +603,9 @@ function modelDescription(name: string, script: ModelScript | undefined, verbose
   return Object.assign(description, { capabilities: capabilities(script), modified_at: MODIFIED_AT });
 }
 
-/** A deterministic unit vector per text, so tests can compare embeddings. */
-function embedding(text: string): number[] {
-  const vector = Array.from({ length: 8 }, (_, i) => Math.sin((text.length + 1) * (i + 1) + [...text].reduce((sum, c) => sum + c.codePointAt(0)!, 0)));
+/** A deterministic unit vector per text, so tests can compare embeddings; `dimensions` cuts it and normalises again, as Ollama does. */
+function embedding(text: string, dimensions = 8): number[] {
+  const vector = Array.from({ length: Math.min(dimensions, 8) }, (_, i) => Math.sin((text.length + 1) * (i + 1) + [...text].reduce((sum, c) => sum + c.codePointAt(0)!, 0)));
   const norm = Math.hypot(...vector);
   return vector.map((value) => value / norm);
 }

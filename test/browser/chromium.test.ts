@@ -34,6 +34,7 @@ describeInChromium('in Chromium', () => {
       models: {
         story: { tokens: STORY, tokenDelayMs: 20 },
         loading: { loadDelayMs: 30_000 },
+        vision: { tokens: ['A', ' cat'] },
       },
     });
     const bundle = await build({
@@ -74,7 +75,8 @@ describeInChromium('in Chromium', () => {
     await server?.close();
   });
 
-  const open = (model: string) => page.goto(`${siteUrl}/?${new URLSearchParams({ host: server.url, model })}`);
+  const open = (model: string, extra: Record<string, string> = {}) =>
+    page.goto(`${siteUrl}/?${new URLSearchParams({ host: server.url, model, ...extra })}`);
   const requestsTo = (model: string) => server.requests.filter((r) => r.method === 'POST' && r.body?.model === model);
   const answer = () => page.locator('#answer').textContent();
   const status = () => page.locator('#status').textContent();
@@ -102,6 +104,15 @@ describeInChromium('in Chromium', () => {
     await server.until(() => requestsTo('loading').length === 1);
     await page.click('#stop');
     await server.until(() => requestsTo('loading')[0]!.disconnectedAt);
+  });
+
+  it('sends image bytes base64-encoded by the browser build', async () => {
+    // 100 000 bytes: more than one slice of the encoder, not a multiple of 3.
+    await open('vision', { image: '100000' });
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'done');
+    expect(await answer()).toBe('A cat');
+    const bytes = Uint8Array.from({ length: 100_000 }, (_, i) => i % 256);
+    expect(requestsTo('vision')[0]!.body!.images).toEqual([Buffer.from(bytes).toString('base64')]);
   });
 
   it('shows an unknown model as model_not_found, in Ollama\'s words', async () => {
