@@ -41,6 +41,21 @@ if (!enabled) {
     expect((await client.generate({ prompt: 'Say ok.', options: { num_predict: 4 } })).success).toBe(true);
   });
 
+  it('sends log probabilities when asked, and names the model and why it stopped', async () => {
+    const response = await client.generate({ prompt: 'Say ok.', logprobs: true, top_logprobs: 2, options: { num_predict: 4 } });
+    expect(response).toMatchObject({ success: true, model: expect.any(String), doneReason: expect.any(String) });
+    expect(response.logprobs?.length).toBeGreaterThan(0);
+    expect(response.logprobs![0]).toEqual(expect.objectContaining({ token: expect.any(String), logprob: expect.any(Number), topLogprobs: expect.any(Array) }));
+  });
+
+  it('list, ps and show (verbose) pass the codecs of Ollama\'s structs', async () => {
+    await client.generate({ prompt: 'Say ok.', options: { num_predict: 1 } });
+    expect((await client.ps()).some((m) => m.name.startsWith(model!.split(':')[0]!))).toBe(true);
+    const shown = await client.show(model!, { verbose: true });
+    expect(shown.capabilities).toEqual(expect.arrayContaining(['completion']));
+    expect(shown.model_info).toEqual(expect.any(Object));
+  });
+
   it('an unknown model is model_not_found', async () => {
     expect(await client.generate({ prompt: 'x', model: 'no-such-model-ollama-rx' })).toMatchObject({ success: false, kind: 'model_not_found' });
   });

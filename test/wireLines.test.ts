@@ -146,3 +146,28 @@ describe('operators keep the new fields', () => {
     expect(merged.flatMap((chunk) => chunk.logprobs ?? []).map((entry) => entry.token)).toEqual(TOKENS);
   });
 });
+
+describe('the test server writes lines as Ollama\'s Go structs serialise', () => {
+  const linesOf = async (path: string, body: object) => {
+    const response = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    return (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+  const metrics = ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'];
+  const head = ['model', 'remote_model', 'remote_host', 'created_at'];
+
+  it('generate: GenerateResponse field order, logprobs last', async () => {
+    const lines = await linesOf('/api/generate', { model: 'cloud', prompt: 'p', logprobs: true, top_logprobs: 1 });
+    expect(Object.keys(lines[0]!)).toEqual([...head, 'response', 'done', 'logprobs']);
+    expect(Object.keys((lines[0]!.logprobs as object[])[0]!)).toEqual(['token', 'logprob', 'bytes', 'top_logprobs']);
+    expect(Object.keys(lines.at(-1)!)).toEqual([...head, 'response', 'done', 'done_reason', 'context', ...metrics]);
+    const tools = await linesOf('/api/generate', { model: 'tools', prompt: 'p' });
+    expect(Object.keys(tools.at(-1)!)).toEqual(['model', 'created_at', 'response', 'done', 'done_reason', 'context', ...metrics, 'tool_calls']);
+  });
+
+  it('chat: ChatResponse field order, logprobs before the metrics', async () => {
+    const [whole] = await linesOf('/api/chat', { model: 'cloud', messages: [{ role: 'user', content: 'p' }], stream: false, logprobs: true });
+    expect(Object.keys(whole!)).toEqual([...head, 'message', 'done', 'done_reason', 'logprobs', ...metrics]);
+    const lines = await linesOf('/api/chat', { model: 'cloud', messages: [{ role: 'user', content: 'p' }], logprobs: true });
+    expect(Object.keys(lines[0]!)).toEqual([...head, 'message', 'done', 'logprobs']);
+  });
+});
