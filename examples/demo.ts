@@ -40,6 +40,8 @@ const EXIT_INTERRUPTED = 130;
 type Frame = { text: string } | { status: string } | { timings: StreamTimings };
 
 export async function main(io: ExampleIO): Promise<number> {
+  // `npm run demo -- --web`: the same, as a chat page in the browser (examples/web/site.ts).
+  if (io.args[0] === '--web') return (await import('./web/site.js')).serveChat(io);
   await using ollama = await openWithPrompt(io, 'Why is the sky blue?');
 
   const statusBar = StatusBar.for(io.stdout);

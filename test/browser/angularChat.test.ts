@@ -19,6 +19,8 @@ interface ChatService {
   answer(): string;
   streaming(): boolean;
   error(): { kind: string } | undefined;
+  tokens(): number;
+  firstTokenMs(): number | undefined;
 }
 interface Bundle {
   OllamaChatService: Type<ChatService>;
@@ -109,6 +111,9 @@ describe('OllamaChatService (examples/angular)', () => {
     expect(second!.disconnectedAt).toBeUndefined();
     expect(chat.messages().at(-1)).toEqual({ role: 'assistant', content: ANSWER.join('') });
     expect(chat.error()).toBeUndefined();
+    // The counters follow the latest answer: the server's eval_count, and its first text's latency.
+    expect(chat.tokens()).toBe(ANSWER.length);
+    expect(chat.firstTokenMs()).toEqual(expect.any(Number));
     injector.destroy();
   });
 

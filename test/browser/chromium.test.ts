@@ -1,25 +1,22 @@
 // Real Chromium (Debian's, driven by playwright-core): a page served from one origin streams from
 // the test server on another, through the browser build (fetch transport) and `typewriter`.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Plugin, build } from 'esbuild';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { chromiumMissing, launchChromium } from './launch.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '..', '..');
 const screenshots = join(root, 'test-results');
 const { browserSource } = require('../../scripts/browser-source.cjs') as { browserSource: Plugin };
 
 const STORY = Array.from({ length: 200 }, (_, i) => `word${i} `);
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`SKIPPING the Chromium test: ${CHROMIUM} is missing (apt-get install chromium; .ci/system-deps does it in CI)`);
-}
-const describeInChromium = hasChromium ? describe : describe.skip;
+if (chromiumMissing) console.warn(`SKIPPING the Chromium test: ${chromiumMissing}`);
+const describeInChromium = chromiumMissing ? describe.skip : describe;
 
 describeInChromium('in Chromium', () => {
   let server: TestServer;
@@ -53,10 +50,7 @@ describeInChromium('in Chromium', () => {
       '/page.js': ['text/javascript', bundle.outputFiles[0]!.text],
     });
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   beforeEach(async () => {

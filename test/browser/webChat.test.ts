@@ -1,0 +1,191 @@
+// `npm run demo -- --web` for real: the command runs as a user starts it (its Ollama is the test server
+// here, so the test sees every request and disconnect), and Chromium drives the page it serves through
+// the stable data-testid hooks, as a user's own end-to-end suite would.
+import type { Browser, Page } from 'playwright-core';
+import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { tokenize } from '../../src/testing/simulated.js';
+import { type Spawned, spawnExample } from '../examples/spawn.js';
+import { chromiumMissing, launchChromium } from './launch.js';
+
+jest.setTimeout(60_000);
+
+if (chromiumMissing) console.warn(`SKIPPING the chat page tests (npm run demo -- --web): ${chromiumMissing}`);
+const describeInChromium = chromiumMissing ? describe.skip : describe;
+
+/** The answer to the last user message of a chat request: it names the question, so answers tell apart. */
+function answerTo(body: Record<string, unknown> | undefined): string {
+  const messages = (body?.messages ?? []) as { role: string; content: string }[];
+  const question = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+  return `You asked "${question}". ${'The answer streams in word by word, and every word is a token. '.repeat(3)}`;
+}
+const answering = (body: Record<string, unknown> | undefined) => tokenize(answerTo(body));
+const lastQuestion = (request: { body?: Record<string, unknown> }) =>
+  ((request.body?.messages ?? []) as { content: string }[]).at(-1)?.content;
+
+describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
+  let server: TestServer;
+  let demo: Spawned;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      models: {
+        chat: { tokens: answering, tokenDelayMs: 25 },
+        // The first request waits for a model load that never ends, the next answers at once.
+        twice: { tokens: answering, tokenDelayMs: 10, loadDelayMs: 60_000, failuresBeforeSuccess: 1 },
+      },
+    });
+    demo = spawnExample(['demo', '--web'], { OLLAMA_HOST: server.url, OLLAMA_MODEL: 'chat' });
+    url = await firstUrl(demo);
+    browser = await launchChromium();
+  }, 120_000);
+
+  beforeEach(async () => {
+    page = await browser.newPage();
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    // Angular reports what goes wrong in a template or an event handler on the console, not as a page error.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (demo && demo.child.exitCode === null) demo.child.kill('SIGKILL');
+    await server?.close();
+  });
+
+  const byTestId = (id: string) => page.getByTestId(id);
+  const chatRequests = () => server.requests.filter((request) => request.path === '/api/chat');
+  /** Opens the page and waits until Angular has rendered it and the model list has arrived. */
+  async function open(query = ''): Promise<void> {
+    await page.goto(`${new URL(url).origin}/${query}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="model"] option').length > 0);
+  }
+  async function ask(question: string): Promise<void> {
+    await byTestId('prompt').fill(question);
+    await byTestId('send').click();
+  }
+  /** Resolves once the answer is no longer streaming (the Stop button is disabled then). */
+  const settled = () => page.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid="stop"]')?.disabled);
+
+  it('prints the page\'s URL first; the model picker holds the server\'s models, OLLAMA_MODEL chosen', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?model=chat$/);
+    await open(new URL(url).search);
+    const options = await byTestId('model').locator('option').allTextContents();
+    expect(options.sort()).toEqual(['chat', 'twice']);
+    expect(await byTestId('model').inputValue()).toBe('chat');
+    expect(server.requests.some((request) => request.path === '/api/tags')).toBe(true);
+  });
+
+  it('Send: the answer grows as it streams and ends with the whole text; tokens and latency beside it', async () => {
+    await open('?model=chat');
+    // Every text the answer element shows, in order.
+    await byTestId('answer').evaluate((answer) => {
+      const shown: string[] = ((window as unknown as { shown: string[] }).shown = []);
+      new MutationObserver(() => shown.push(answer.textContent ?? '')).observe(answer, { subtree: true, childList: true, characterData: true });
+    });
+    await ask('Why is the sky blue?');
+    const full = answerTo({ messages: [{ role: 'user', content: 'Why is the sky blue?' }] });
+    await page.waitForFunction((text) => document.querySelector('[data-testid="answer"]')?.textContent === text, full, { timeout: 30_000 });
+    await settled();
+
+    const shown = await page.evaluate(() => (window as unknown as { shown: string[] }).shown.filter(Boolean));
+    expect(shown.at(-1)).toBe(full);
+    // Typed in, piece by piece: many growing prefixes of the answer before the whole of it.
+    expect(shown.length).toBeGreaterThan(10);
+    shown.forEach((text, i) => expect(full.startsWith(text) && text.length >= (shown[i - 1]?.length ?? 0)).toBe(true));
+    // The final count is the server's eval_count: one per token it sent.
+    expect(await byTestId('tokens').textContent()).toBe(String(tokenize(full).length));
+    expect(await byTestId('latency').textContent()).toMatch(/^\d+ ms$/);
+    expect(await byTestId('error').count()).toBe(0);
+    expect(chatRequests().at(-1)!.finishedAt).toBeDefined();
+  });
+
+  it('Stop mid-answer: the server sees the disconnect and the text stops growing', async () => {
+    await open('?model=chat');
+    await ask('Stop me');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="answer"]')?.textContent ?? '').length >= 20);
+    const request = chatRequests().at(-1)!;
+    await byTestId('stop').click();
+    await server.until(() => request.disconnectedAt, 15_000);
+    await settled();
+    expect(request.finishedAt).toBeUndefined();
+
+    const stopped = (await byTestId('answer').textContent())!;
+    // Let the page run many of the typewriter's 15 ms ticks: a live stream would type on in between.
+    await page.evaluate(async () => {
+      for (let tick = 0; tick < 40; tick++) await new Promise((resolve) => setTimeout(resolve, 15));
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    });
+    expect(await byTestId('answer').textContent()).toBe(stopped);
+    const full = answerTo(request.body);
+    expect(full.startsWith(stopped) && stopped.length < full.length).toBe(true);
+  });
+
+  it('a second Send while the first is pending: the first request is aborted, only the second answer remains', async () => {
+    server.setModel('twice', { tokens: answering, tokenDelayMs: 10, loadDelayMs: 60_000, failuresBeforeSuccess: 1 });
+    await open('?model=twice');
+    const before = chatRequests().length;
+    await ask('first question');
+    await server.until(() => chatRequests().length > before && chatRequests().at(-1)!.body, 15_000);
+    const first = chatRequests().at(-1)!;
+    await ask('second question');
+
+    await server.until(() => first.disconnectedAt && chatRequests().length > before + 1, 15_000);
+    const second = chatRequests().at(-1)!;
+    const full = answerTo(second.body);
+    await page.waitForFunction((text) => document.querySelector('[data-testid="answer"]')?.textContent === text, full, { timeout: 30_000 });
+    await settled();
+
+    expect([lastQuestion(first), lastQuestion(second)]).toEqual(['first question', 'second question']);
+    expect(first.finishedAt).toBeUndefined();
+    expect(second.disconnectedAt).toBeUndefined();
+    // The conversation: both questions and one answer, the second's.
+    const conversation = await page.locator('.conversation li').allTextContents();
+    expect(conversation).toEqual(['first question', 'second question', full]);
+  });
+
+  it('leaving the page aborts the answer in progress', async () => {
+    await open('?model=chat');
+    await ask('Leave me');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="answer"]')?.textContent ?? '').length > 0);
+    const request = chatRequests().at(-1)!;
+    await page.goto('about:blank');
+    await server.until(() => request.disconnectedAt, 15_000);
+    expect(request.finishedAt).toBeUndefined();
+  });
+
+  it('a model that is not installed: the error line shows model_not_found in Ollama\'s words', async () => {
+    await open('?model=nope');
+    expect(await byTestId('model').inputValue()).toBe('nope');
+    await ask('Anyone there?');
+    await expect(byTestId('error').textContent({ timeout: 15_000 })).resolves.toBe("model_not_found: model 'nope' not found");
+    await settled();
+    expect(await byTestId('answer').textContent()).toBe('');
+  });
+
+  it('SIGTERM stops the server, the page and all, and exits 0', async () => {
+    demo.child.kill('SIGTERM');
+    expect(await demo.exit).toBe(0);
+    expect(demo.stderr()).toBe('');
+    await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+/** The first stdout line that starts with `http`: the page's URL. */
+async function firstUrl({ child, stdout, stderr }: Spawned): Promise<string> {
+  for (;;) {
+    const line = stdout().split('\n').find((text, i, lines) => text.startsWith('http') && i < lines.length - 1);
+    if (line) return line;
+    if (child.exitCode !== null) throw new Error(`the demo exited ${child.exitCode}: ${stderr()}`);
+    await new Promise((resolve) => child.stdout!.once('data', resolve).once('close', resolve));
+  }
+}
