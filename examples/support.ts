@@ -5,7 +5,7 @@
  */
 import { type Observable, lastValueFrom, tap } from 'rxjs';
 import { OllamaClient } from '../src/index.js';
-import { type TestServer, simulatedModel, startTestServer } from '../src/testing/index.js';
+import { type ModelScript, type TestServer, simulatedModel, startTestServer } from '../src/testing/index.js';
 import { tokenize } from '../src/testing/simulated.js';
 
 /** A terminal-like output stream; `isTTY`, `columns` and `rows` are set only on a real terminal. */
@@ -41,6 +41,7 @@ export const EXAMPLES = [
   'throttle',
   'final-newline',
   'demo',
+  'agent',
 ] as const;
 
 /** An example: resolves to the exit code (`0` when it returns nothing); rejects for a failure to report. */
@@ -67,6 +68,8 @@ export interface Ollama extends AsyncDisposable {
 export interface OpenOptions {
   /** The embedded model's answer to a request, when the example needs another than the demo's. */
   simulatedReply?: (request: Record<string, unknown> | undefined) => string;
+  /** Another embedded model than the demo's (such as `simulatedToolModel`), at the given pace. */
+  simulatedScript?: (pace: { loadDelayMs?: number; tokenDelayMs?: number }) => ModelScript;
 }
 
 /**
@@ -78,8 +81,8 @@ export async function openOllama(io: ExampleIO, options: OpenOptions = {}): Prom
   const host = io.env.OLLAMA_HOST?.trim();
   if (host) return connect(host, io.env.OLLAMA_MODEL?.trim() || (await firstInstalledModel(host)));
 
-  const script = simulatedModel(simulatedPace(io.env));
-  const { simulatedReply } = options;
+  const { simulatedReply, simulatedScript = simulatedModel } = options;
+  const script = simulatedScript(simulatedPace(io.env));
   if (simulatedReply) script.tokens = (request) => tokenize(simulatedReply(request));
   const server = await startTestServer({ models: { [SIMULATED_MODEL]: script } });
   return connect(server.url, SIMULATED_MODEL, server);

@@ -7,6 +7,7 @@ import {
   validateClientOptions,
   validateTimeouts,
 } from './config.js';
+import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from './agents/toolLoop.js';
 import { toModelResponse } from './operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
 import { withEncodedImages, withEncodedMessageImages } from './protocol/images.js';
@@ -263,6 +264,22 @@ export class OllamaClient implements AsyncDisposable {
    */
   unload(model?: string, options: RequestOptions = {}): Promise<void> {
     return this.loadOrUnload({ model, keep_alive: 0 }, options);
+  }
+
+  /**
+   * The tool-calling loop on this client: see `runTools$`. Cold; unsubscribing aborts the running
+   * request and the `signal` of every running tool.
+   *
+   * @example
+   * client.runTools$([{ role: 'user', content: 'What is 17 * 23?' }], {
+   *   multiply: {
+   *     parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+   *     execute: ({ a, b }: { a: number; b: number }) => a * b,
+   *   },
+   * }).pipe(filter((event) => event.type === 'done')).subscribe((done) => console.log(done.text));
+   */
+  runTools$(request: ChatRequest | ChatMessage[], tools: Tools, options: ToolLoopOptions & RequestOptions = {}): Observable<ToolEvent> {
+    return toolLoop(this, request, tools, options);
   }
 
   /**

@@ -12,6 +12,10 @@ export type { OllamaErrorDetails, OllamaErrorKind, TimeoutPhase } from './errors
 export { fromOllama } from './sources/fromOllama.js';
 export { fromOllamaChat } from './sources/fromOllamaChat.js';
 export { conversation } from './sources/conversation.js';
+export { runTools$ } from './sources/runTools.js';
+export type { RunToolsOptions } from './sources/runTools.js';
+export { ToolCallError } from './agents/toolLoop.js';
+export type { Tool, ToolContext, ToolEvent, ToolLoopOptions, Tools } from './agents/toolLoop.js';
 export type { Conversation, ConversationOptions } from './sources/conversation.js';
 export { closeSharedClients } from './sources/defaultClient.js';
 export type { SourceOptions } from './sources/defaultClient.js';

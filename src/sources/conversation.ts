@@ -1,5 +1,7 @@
 import { Observable, defer, tap } from 'rxjs';
-import type { ChatChunk, ChatMessage, ChatRequest, ToolCall } from '../types.js';
+import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
+import type { ChatChunk, ChatMessage, ChatRequest } from '../types.js';
+import { AssistantMessage } from './assistantMessage.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
 /** A chat that remembers: each `ask$` sends the whole history and appends the answer to it. */
@@ -12,6 +14,12 @@ export interface Conversation {
    * the user saw; a turn that failed before any text leaves the history as it was.
    */
   ask$(content: string | ChatMessage): Observable<ChatChunk>;
+  /**
+   * `runTools$` for `content` on top of the history. The whole exchange goes into the history: the
+   * user message, each assistant message with its tool calls and the tools' answers, and the final
+   * answer. A run that ends early keeps its finished rounds and whatever answer text arrived.
+   */
+  runTools$(content: string | ChatMessage, tools: Tools, options?: ToolLoopOptions): Observable<ToolEvent>;
 }
 
 export interface ConversationOptions extends SourceOptions {
@@ -35,40 +43,65 @@ export interface ConversationOptions extends SourceOptions {
 export function conversation(options: ConversationOptions = {}): Conversation {
   const messages: ChatMessage[] = [...(options.history ?? [])];
   if (options.system && messages[0]?.role !== 'system') messages.unshift({ role: 'system', content: options.system });
+  const userMessage = (content: string | ChatMessage): ChatMessage => (typeof content === 'string' ? { role: 'user', content } : content);
   return {
     messages,
     ask$(content) {
       return defer(() => {
-        const question: ChatMessage = typeof content === 'string' ? { role: 'user', content } : content;
+        const question = userMessage(content);
         const turn = [...messages, question];
-        let text = '';
-        let thinking = '';
+        const answer = new AssistantMessage();
         let recorded = false;
-        const toolCalls: ToolCall[] = [];
         // Recorded before completion reaches the subscriber, so a turn chained on it sees this one.
         const record = (answered: boolean) => {
           // A turn that failed before any answer leaves no trace: the user saw nothing.
-          if (recorded || (!answered && !text && !toolCalls.length)) return;
+          if (recorded || (!answered && answer.isEmpty)) return;
           recorded = true;
-          const answer: ChatMessage = { role: 'assistant', content: text };
-          if (thinking) answer.thinking = thinking;
-          if (toolCalls.length) answer.tool_calls = toolCalls;
-          messages.push(question, answer);
+          messages.push(question, answer.message());
         };
         return resolveClient(options)
           .chat$({ ...options.request, messages: turn }, options)
           .pipe(
             tap({
-              next: (chunk) => {
-                text += chunk.text;
-                if (chunk.thinking) thinking += chunk.thinking;
-                if (chunk.toolCalls) toolCalls.push(...chunk.toolCalls);
-              },
+              next: (chunk) => answer.add(chunk),
               complete: () => record(true),
               error: () => record(false),
               unsubscribe: () => record(false),
             }),
           );
+      });
+    },
+    runTools$(content, tools, loopOptions = {}) {
+      return defer(() => {
+        const question = userMessage(content);
+        // The history of the run as far as it is whole: the question, then each finished round.
+        let exchange: ChatMessage[] = [question];
+        const answer = new AssistantMessage();
+        let recorded = false;
+        const record = (ended: ChatMessage[] | undefined) => {
+          if (recorded) return;
+          recorded = true;
+          if (ended) return void messages.push(...ended.slice(messages.length));
+          // Cut short: the finished rounds and the text the user saw, or nothing if there was neither.
+          // Calls of an unfinished round are left out: a call without its answer would confuse the model.
+          const { tool_calls: _unanswered, ...said } = answer.message();
+          const partial = said.content ? [said] : [];
+          if (exchange.length > 1 || partial.length) messages.push(...exchange, ...partial);
+        };
+        const request = { ...options.request, messages: [...messages, question] };
+        return toolLoop(resolveClient(options), request, tools, { ...options, ...loopOptions }).pipe(
+          tap({
+            next: (event) => {
+              if (event.type === 'chunk') answer.add(event.chunk);
+              else if (event.type === 'step') {
+                exchange = event.messages.slice(messages.length);
+                answer.clear();
+              } else if (event.type === 'done') record(event.messages);
+            },
+            error: () => record(undefined),
+            unsubscribe: () => record(undefined),
+          }),
+        );
       });
     },
   };

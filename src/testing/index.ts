@@ -5,5 +5,5 @@
  */
 export { startTestServer, DEFAULT_TOKENS } from './server.js';
 export type { ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server.js';
-export { simulatedModel, DEMO_ANSWER } from './simulated.js';
+export { simulatedModel, simulatedToolModel, DEMO_ANSWER } from './simulated.js';
 export { chunkValues } from './marbles.js';

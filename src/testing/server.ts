@@ -13,8 +13,10 @@ export interface ModelScript {
   /**
    * Tool calls sent after the text: in the last line's `message` (chat) or as the last line's
    * `tool_calls` (generate, where Ollama's parsers set them only on the final line).
+   * A function receives the request body, so a model can call tools first and answer from the
+   * `tool` messages on the next request (none: `[]`).
    */
-  toolCalls?: readonly ToolCall[];
+  toolCalls?: readonly ToolCall[] | ((request: RecordedRequest['body']) => readonly ToolCall[]);
   /**
    * A cloud model served through this Ollama: every line carries `remote_model` and `remote_host`,
    * and `list()`/`show()` report them.
@@ -381,6 +383,7 @@ class ScriptLines {
   private readonly thinkingCount: number;
   /** `top_logprobs` when the request set `logprobs`: each token line then carries its log probability. */
   private readonly topLogprobs: number | undefined;
+  private readonly toolCalls: readonly ToolCall[];
   private sent = 0;
 
   constructor(
@@ -390,6 +393,7 @@ class ScriptLines {
     body: Record<string, unknown>,
   ) {
     const tokens = typeof script.tokens === 'function' ? script.tokens(body) : (script.tokens ?? DEFAULT_TOKENS);
+    this.toolCalls = typeof script.toolCalls === 'function' ? script.toolCalls(body) : (script.toolCalls ?? []);
     this.thinkingCount = script.thinking?.length ?? 0;
     this.tokens = [...(script.thinking ?? []), ...tokens];
     this.topLogprobs = body.logprobs === true ? Math.max(0, Number(body.top_logprobs) || 0) : undefined;
@@ -437,7 +441,7 @@ class ScriptLines {
   /** The last line, fields in the order of Ollama's GenerateResponse / ChatResponse structs, omitempty ones left out. */
   private last(answer: { text: string; thinking: string; logprobs?: object[] }): Record<string, unknown> {
     const line = this.identity();
-    const toolCalls = this.script.toolCalls?.length ? this.script.toolCalls : undefined;
+    const toolCalls = this.toolCalls.length ? this.toolCalls : undefined;
     const logprobs = answer.logprobs?.length ? answer.logprobs : undefined;
     const doneReason = this.script.doneReason ?? 'stop';
     if (this.chat) {

@@ -1,3 +1,4 @@
+import { main as agent } from '../../examples/agent.js';
 import { main as basic } from '../../examples/basic.js';
 import { main as benchmark } from '../../examples/benchmark.js';
 import { main as collect } from '../../examples/collect.js';
@@ -10,7 +11,7 @@ import { main as throttle } from '../../examples/throttle.js';
 import { main as tokens } from '../../examples/tokens.js';
 import { main as typewriter } from '../../examples/typewriter.js';
 import { DEMO_ANSWER } from '../../src/testing/index.js';
-import { FAST_SIMULATION, fakeIO, realOllama, useServer } from './harness.js';
+import { FAST_SIMULATION, eventually, fakeIO, realOllama, useServer } from './harness.js';
 
 const TWENTY_THREE = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty a b c';
 const words = (text: string) => text.match(/\s*\S+/g)!;
@@ -152,5 +153,35 @@ describe('final-newline', () => {
   test('prints nothing for an empty answer', async () => {
     const stdout = await run(finalNewline, 'silent');
     expect(stdout.text.endsWith('> Name one planet.\n\n')).toBe(true);
+  });
+});
+
+describe('agent', () => {
+  test('the simulated model calls both tools, in parallel, then answers from their results', async () => {
+    const io = fakeIO({ env: FAST_SIMULATION, args: ['Weather', 'in', 'Tokyo', 'and', 'the', 'time', 'in', 'London?'] });
+    expect(await agent(io)).toBe(0);
+    const text = io.stdout.text;
+    expect(text).toContain('> Weather in Tokyo and the time in London?\n\n');
+    expect(text).toContain('→ get_weather({"city":"Tokyo"})\n→ get_local_time({"city":"London"})\n');
+    expect(text).toContain('← get_weather: {"city":"Tokyo","temperatureC":24,"conditions":"sunny"}\n');
+    expect(text).toMatch(/← get_local_time: \d\d:\d\d\n/);
+    expect(text).toMatch(/\nHere is what I found\. get_weather says \{"city":"Tokyo","temperatureC":24,"conditions":"sunny"\}; get_local_time says \d\d:\d\d\.\n$/);
+  });
+
+  test("a tool's failure goes back to the model, which still answers", async () => {
+    const io = fakeIO({ env: FAST_SIMULATION, args: ['Weather', 'in', 'Atlantis?'] });
+    expect(await agent(io)).toBe(0);
+    expect(io.stdout.text).toContain("✗ get_weather: tool 'get_weather' failed: no weather station in Atlantis\n");
+    expect(io.stdout.text).toContain("get_weather says tool 'get_weather' failed: no weather station in Atlantis;");
+  });
+
+  test('Ctrl-C while the tools run stops the agent: exit code 130', async () => {
+    const io = fakeIO({ env: FAST_SIMULATION });
+    const exit = agent(io);
+    await eventually(() => io.stdout.text.includes('→ get_local_time('), 'the tool calls');
+    io.interrupt();
+    expect(await exit).toBe(130);
+    expect(io.stdout.text).not.toContain('← get_weather');
+    expect(io.stdout.text.endsWith('\n(cancelled)\n')).toBe(true);
   });
 });
