@@ -7,6 +7,7 @@ import {
   validateClientOptions,
   validateTimeouts,
 } from './config.js';
+import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from './agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from './agents/toolLoop.js';
 import { toModelResponse } from './operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
@@ -280,6 +281,19 @@ export class OllamaClient implements AsyncDisposable {
    */
   runTools$(request: ChatRequest | ChatMessage[], tools: Tools, options: ToolLoopOptions & RequestOptions = {}): Observable<ToolEvent> {
     return toolLoop(this, request, tools, options);
+  }
+
+  /**
+   * The model ready to answer at once: checked with `show`, pulled with progress when missing, then
+   * loaded. Emits `{ stage: 'checking' | 'pulling' | 'loading' | 'ready', progress? }` and completes
+   * after `ready`; unsubscribing aborts the running stage's request; failures are `OllamaError`s.
+   * Without a name, the client's model.
+   *
+   * @example
+   * client.ensureModel$('llama3.2').subscribe(({ stage, progress }) => console.log(stage, progress?.percent ?? ''));
+   */
+  ensureModel$(model?: string, options: EnsureModelOptions = {}): Observable<ModelReadiness> {
+    return modelReadiness(this, model, options);
   }
 
   /**

@@ -15,6 +15,8 @@ export { conversation } from './sources/conversation.js';
 export { runTools$ } from './sources/runTools.js';
 export type { RunToolsOptions } from './sources/runTools.js';
 export { ToolCallError } from './agents/toolLoop.js';
+export { ensureModel$ } from './sources/ensureModel.js';
+export type { EnsureModelOptions, ModelReadiness } from './agents/modelReadiness.js';
 export type { Tool, ToolContext, ToolEvent, ToolLoopOptions, Tools } from './agents/toolLoop.js';
 export type { Conversation, ConversationOptions } from './sources/conversation.js';
 export { closeSharedClients } from './sources/defaultClient.js';

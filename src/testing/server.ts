@@ -72,6 +72,8 @@ export interface TestServerOptions {
   pullable?: Record<string, ModelScript>;
   /** Pause between pull progress lines. */
   pullDelayMs?: number;
+  /** Pause before answering `/api/show`: a slow disk or registry lookup. */
+  showDelayMs?: number;
   port?: number;
 }
 
@@ -178,6 +180,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       case 'POST /api/embed':
         return embed(res, record.body ?? {});
       case 'POST /api/show':
+        if (!(await pause(options.showDelayMs, gone))) return;
+        return manage(res, route, record.body ?? {});
       case 'DELETE /api/delete':
       case 'POST /api/copy':
         return manage(res, route, record.body ?? {});

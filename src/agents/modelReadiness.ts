@@ -1,0 +1,78 @@
+import { Observable, concat, concatMap, ignoreElements, map, of } from 'rxjs';
+import type { OllamaClient, RequestOptions } from '../client.js';
+import { OllamaConfigError } from '../config.js';
+import { OllamaError } from '../errors.js';
+import type { PullProgress } from '../types.js';
+
+/** Where `ensureModel$` is: it ends with `ready`. `progress` comes with the pull's lines. */
+export interface ModelReadiness {
+  stage: 'checking' | 'pulling' | 'loading' | 'ready';
+  progress?: PullProgress;
+}
+
+export interface EnsureModelOptions extends RequestOptions {
+  /** How long the model stays loaded afterwards (`'1h'`, seconds; negative: until unloaded). Ollama's default otherwise. */
+  keep_alive?: string | number;
+  /** Pull from a registry without TLS verification (Ollama's `insecure`). */
+  insecure?: boolean;
+}
+
+/**
+ * The model ready to answer at once: checked with `show`, pulled (with progress) when missing, then
+ * loaded with Ollama's empty-prompt request. Emits each stage as it begins, the pull's progress
+ * lines as `pulling` with `progress`, and completes after `ready`. Unsubscribing aborts the
+ * request of whatever stage is running; a failure of any stage is an `OllamaError`.
+ */
+export function modelReadiness(client: OllamaClient, name: string | undefined, options: EnsureModelOptions = {}): Observable<ModelReadiness> {
+  const { keep_alive, insecure, ...requestOptions } = options;
+  const model = name || options.model || client.model;
+  if (!model) throw new OllamaConfigError('ensureModel$ needs a model: name one, or give the client a model (or set OLLAMA_MODEL)');
+  const stage = (name: ModelReadiness['stage']) => of<ModelReadiness>({ stage: name });
+  const pull = concat(
+    stage('pulling'),
+    client.pull$(insecure === undefined ? model : { model, insecure }, requestOptions).pipe(
+      map((progress): ModelReadiness => ({ stage: 'pulling', progress })),
+    ),
+  );
+  const load = concat(
+    stage('loading'),
+    abortable((signal) => client.load(keep_alive === undefined ? model : { model, keep_alive }, { ...requestOptions, signal: joined(signal, options.signal) })).pipe(
+      ignoreElements(),
+    ),
+    stage('ready'),
+  );
+  const check = abortable(async (signal) => {
+    try {
+      await client.show(model, { ...requestOptions, signal: joined(signal, options.signal) });
+      return true;
+    } catch (error) {
+      if (error instanceof OllamaError && error.kind === 'model_not_found') return false;
+      throw error;
+    }
+  });
+  // Whether the model was there shows only as a `pulling` stage or none.
+  return concat(stage('checking'), check.pipe(concatMap((installed) => (installed ? load : concat(pull, load)))));
+}
+
+/**
+ * A promise-returning call as an Observable of its one value: unsubscribing aborts its
+ * signal, so the HTTP request ends and the rejection that follows is dropped.
+ */
+function abortable<T>(call: (signal: AbortSignal) => Promise<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    call(controller.signal).then(
+      (value) => {
+        subscriber.next(value);
+        subscriber.complete();
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+    return () => controller.abort();
+  });
+}
+
+/** Both signals as one: ours for unsubscribing, the caller's for its own cancellation. */
+function joined(ours: AbortSignal, caller: AbortSignal | undefined): AbortSignal {
+  return caller ? AbortSignal.any([ours, caller]) : ours;
+}
