@@ -21,6 +21,8 @@ interface ChatService {
   error(): { kind: string } | undefined;
   tokens(): number;
   firstTokenMs(): number | undefined;
+  models(): readonly string[];
+  model: { (): string | undefined; set(name: string): void };
 }
 interface Bundle {
   OllamaChatService: Type<ChatService>;
@@ -61,7 +63,7 @@ beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'ollama-rx-angular-'));
   writeFileSync(join(outDir, 'angular.cjs'), outputFiles[0]!.text);
   angular = require(join(outDir, 'angular.cjs')) as Bundle;
-  server = await startTestServer({ models: { slow: { tokens: ANSWER, tokenDelayMs: 15 } } });
+  server = await startTestServer({ models: { slow: { tokens: ANSWER, tokenDelayMs: 15 }, other: {} } });
   client = new angular.OllamaClient({ host: server.url, model: 'slow' });
 }, 30_000);
 
@@ -71,8 +73,8 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-function createChat(): { chat: ChatService; injector: EnvironmentInjector } {
-  const providers: Provider[] = [angular.OllamaChatService, { provide: angular.OLLAMA_CLIENT, useValue: client }];
+function createChat(ollama = client): { chat: ChatService; injector: EnvironmentInjector } {
+  const providers: Provider[] = [angular.OllamaChatService, { provide: angular.OLLAMA_CLIENT, useValue: ollama }];
   const injector = angular.Injector.create({ providers }) as EnvironmentInjector;
   return { chat: injector.get(angular.OllamaChatService), injector };
 }
@@ -135,6 +137,38 @@ describe('OllamaChatService (examples/angular)', () => {
     injector.destroy();
     await server.until(() => request.disconnectedAt);
     expect(request.finishedAt).toBeUndefined();
+  });
+
+  it('models() are the server\'s (list()); the client\'s model is chosen, else the first listed', async () => {
+    const { chat, injector } = createChat();
+    expect(chat.model()).toBe('slow');
+    // Until the list arrives, the chosen model is the only one to pick.
+    expect(chat.models()).toEqual(['slow']);
+    await eventually(() => chat.models().length > 1);
+    expect(chat.models()).toEqual(['slow', 'other']);
+    // A model that is not installed can still be chosen (the page's ?model=): it is listed first.
+    chat.model.set('nope');
+    expect(chat.models()).toEqual(['nope', 'slow', 'other']);
+    injector.destroy();
+
+    const modelless = new angular.OllamaClient({ host: server.url });
+    const second = createChat(modelless);
+    await eventually(() => second.chat.model() !== undefined);
+    expect(second.chat.model()).toBe('slow');
+    second.injector.destroy();
+    await modelless.close();
+  });
+
+  it('a server that cannot be reached: listing the models fails onto the error line', async () => {
+    const gone = await startTestServer();
+    await gone.close();
+    const unreachable = new angular.OllamaClient({ host: gone.url, model: 'slow' });
+    const { chat, injector } = createChat(unreachable);
+    await eventually(() => chat.error() !== undefined);
+    expect(chat.error()!.kind).toBe('network');
+    expect(chat.models()).toEqual(['slow']);
+    injector.destroy();
+    await unreachable.close();
   });
 
   it('the chat component\'s template compiles (JIT)', () => {
