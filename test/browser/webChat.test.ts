@@ -67,10 +67,13 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
 
   const byTestId = (id: string) => page.getByTestId(id);
   const chatRequests = () => server.requests.filter((request) => request.path === '/api/chat');
-  /** Opens the page and waits until Angular has rendered it and the model list has arrived. */
+  /**
+   * Opens the page and waits until Angular has rendered it and the model list has arrived: before
+   * that, the picker holds at most the model of `?model=`; the server has three.
+   */
   async function open(query = ''): Promise<void> {
     await page.goto(`${new URL(url).origin}/${query}`);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="model"] option').length > 0);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="model"] option').length > 1);
   }
   async function ask(question: string): Promise<void> {
     await byTestId('prompt').fill(question);
