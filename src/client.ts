@@ -1,14 +1,18 @@
 import { Observable, lastValueFrom } from 'rxjs';
 import {
+  ALWAYS_SECRET_HEADERS,
+  DEFAULT_MAX_ANSWER_BYTES,
   type OllamaClientOptions,
   type Timeouts,
   defaultModel,
   parseHost,
   validateClientOptions,
+  validateHeaders,
   validateTimeouts,
 } from './config.js';
 import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from './agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from './agents/toolLoop.js';
+import { secretsOf } from './errors.js';
 import { toModelResponse } from './operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
 import { withEncodedImages, withEncodedMessageImages } from './protocol/images.js';
@@ -105,6 +109,10 @@ export class OllamaClient implements AsyncDisposable {
   private readonly headers: Record<string, string>;
   private readonly timeouts: Timeouts;
   private readonly maxConnections: number | undefined;
+  private readonly maxAnswerBytes: number;
+  /** Lower-case names of the headers whose values never appear in an error. */
+  private readonly secretHeaders: ReadonlySet<string>;
+  private readonly secrets: readonly string[];
   private readonly closing = new AbortController();
   private transport: Transport | undefined;
 
@@ -115,6 +123,9 @@ export class OllamaClient implements AsyncDisposable {
     this.headers = lowerCaseKeys(valid.headers ?? {});
     this.timeouts = valid.timeouts ?? {};
     this.maxConnections = valid.maxConnections;
+    this.maxAnswerBytes = valid.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    this.secretHeaders = new Set([...ALWAYS_SECRET_HEADERS, ...(valid.secretHeaders ?? []).map((name) => name.toLowerCase())]);
+    this.secrets = this.secretsIn(this.headers);
   }
 
   /**
@@ -313,7 +324,13 @@ export class OllamaClient implements AsyncDisposable {
   private stream<T>(options: RequestOptions, spec: StreamSpec<T>): Observable<T> {
     // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
     const timeouts = options.timeouts ? { ...this.timeouts, ...validateTimeouts(options.timeouts) } : this.timeouts;
-    return ndjsonRequest(() => this.context(options, timeouts), spec);
+    const headers = options.headers ? { ...this.headers, ...lowerCaseKeys(validateHeaders(options.headers)) } : this.headers;
+    const secrets = options.headers ? this.secretsIn(headers) : this.secrets;
+    return ndjsonRequest(() => this.context(options, timeouts, headers, secrets), spec);
+  }
+
+  private secretsIn(headers: Record<string, string>): string[] {
+    return secretsOf(Object.keys(headers).filter((name) => this.secretHeaders.has(name)).map((name) => headers[name]!));
   }
 
   private async loadOrUnload(request: Partial<LoadRequest>, options: RequestOptions): Promise<void> {
@@ -348,14 +365,16 @@ export class OllamaClient implements AsyncDisposable {
     return { method: 'POST', path: '/api/embed', body, decode, isLast: isSingleAnswer };
   }
 
-  private context(options: RequestOptions, timeouts: Timeouts): RequestContext {
+  private context(options: RequestOptions, timeouts: Timeouts, headers: Record<string, string>, secrets: readonly string[]): RequestContext {
     return {
       send: (request) => this.openTransport().request(request),
       baseUrl: this.host,
-      headers: options.headers ? { ...this.headers, ...lowerCaseKeys(options.headers) } : this.headers,
+      headers,
       timeouts,
       closed: this.closing.signal,
       signal: options.signal,
+      maxAnswerBytes: this.maxAnswerBytes,
+      secrets,
     };
   }
 

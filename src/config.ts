@@ -26,7 +26,22 @@ export interface OllamaClientOptions {
   timeouts?: Timeouts;
   /** Most sockets the client's pool opens to the host. Default: unlimited. */
   maxConnections?: number;
+  /**
+   * Largest one-document answer (`list()`, `show()`, `embed()`…) read, in bytes: a bigger one fails
+   * as `protocol` instead of filling memory. Default 32 MiB. Streamed lines have their own 16 MiB cap.
+   */
+  maxAnswerBytes?: number;
+  /**
+   * Names of headers whose values are secrets (e.g. `['X-Api-Key']`): wherever a server echoes one,
+   * errors show `***`. `Authorization` and `Proxy-Authorization` always are.
+   */
+  secretHeaders?: string[];
 }
+
+/** 32 MiB: far above any model list or embedding batch, far below what would strain a process. */
+export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+/** Headers whose values are always secrets. */
+export const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization'];
 
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && !Number.isNaN(n), 'a positive number (ms)');
 const PositiveInteger = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
@@ -51,6 +66,32 @@ function options<P extends t.Props>(props: P, name: string) {
   );
 }
 
+/** RFC 9110 `token`: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A CR or LF would split the header into two (request smuggling); NUL and other controls are refused by HTTP too. */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Header names and values HTTP can carry. The value never appears in the message: it may be a token.
+ */
+const HeadersCodec = new t.Type<Record<string, string>, unknown, unknown>(
+  'Record<string, string>',
+  (input): input is Record<string, string> => t.record(t.string, t.string).is(input),
+  (input, context) => {
+    const record = t.record(t.string, t.string, 'Record<string, string>').validate(input, context);
+    if (record._tag === 'Left') return record;
+    for (const [name, value] of Object.entries(record.right)) {
+      const at = t.appendContext(context, name, t.string);
+      if (!HEADER_NAME.test(name)) return t.failure(name, at, `"${name}" is not a valid header name`);
+      if (BAD_HEADER_VALUE.test(value)) {
+        return t.failure(value, at, 'a header value cannot hold CR, LF or other control characters');
+      }
+    }
+    return record;
+  },
+  t.identity,
+);
+
 const streamTimeouts = { firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber };
 const TimeoutsCodec = options({ connect: PositiveNumber, ...streamTimeouts }, 'Timeouts');
 
@@ -58,9 +99,11 @@ const ClientOptionsCodec = options(
   {
     host: t.string,
     model: t.string,
-    headers: t.record(t.string, t.string, 'Record<string, string>'),
+    headers: HeadersCodec,
     timeouts: TimeoutsCodec,
     maxConnections: PositiveInteger,
+    maxAnswerBytes: PositiveInteger,
+    secretHeaders: t.array(t.string, 'string[]'),
   },
   'OllamaClientOptions',
 );
@@ -78,6 +121,13 @@ const RequestTimeoutsCodec = t.type({ timeouts: options(streamTimeouts, 'Timeout
  */
 export function validateTimeouts(value: unknown): Timeouts {
   return check(RequestTimeoutsCodec, { timeouts: value }, 'options').timeouts;
+}
+
+const RequestHeadersCodec = t.type({ headers: HeadersCodec });
+
+/** Per-call headers, checked like the constructor's before anything is sent. */
+export function validateHeaders(value: unknown): Record<string, string> {
+  return check(RequestHeadersCodec, { headers: value }, 'options').headers;
 }
 
 export function validateClientOptions(value: unknown): OllamaClientOptions {
@@ -108,7 +158,8 @@ export function defaultModel(): string | undefined {
  * The base URL for an `OLLAMA_HOST` value, by Ollama's own rules: no scheme means http and port
  * 11434; `http://` or `https://` without a port means 80 or 443; a path prefix is kept (without its
  * trailing slash); a bare `ollama.com` means `https://ollama.com:443`. Throws `OllamaConfigError` for
- * a scheme or port Ollama could not use, and for credentials in the URL (send them as a header).
+ * a scheme or port Ollama could not use, for credentials anywhere in the value (send them as a
+ * header; the message masks them) and for a `?` or `#`, after which the API path would be lost.
  *
  * @example
  * parseHost('gpu-box')                  // 'http://gpu-box:11434'
@@ -129,11 +180,14 @@ export function parseHost(value: string | undefined = readEnv('OLLAMA_HOST')): s
     else if (scheme === 'https') defaultPort = '443';
     else throw hostError(value, `scheme must be http or https, not "${scheme}"`);
   }
-  const slash = rest.indexOf('/');
-  const hostPort = slash === -1 ? rest : rest.slice(0, slash);
-  if (hostPort.includes('@')) {
+  // Anywhere, not only before the first slash: in `u:1234/pw@h` the password holds the slash.
+  if (rest.includes('@')) {
     throw hostError(value, 'credentials in the host are not supported: pass headers: { Authorization } instead');
   }
+  // The API path is appended to the base URL: after a `?` or `#` it would land in the query or fragment.
+  if (/[?#]/.test(rest)) throw hostError(value, 'a host cannot hold a query (?) or a fragment (#)');
+  const slash = rest.indexOf('/');
+  const hostPort = slash === -1 ? rest : rest.slice(0, slash);
   const path = slash === -1 ? '' : rest.slice(slash).replace(/\/+$/, '');
   const { host, port } = splitHostPort(hostPort, defaultPort, value);
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
@@ -168,7 +222,7 @@ function splitHostPort(hostPort: string, defaultPort: string, original: string |
 }
 
 function hostError(value: string | undefined, why: string): OllamaConfigError {
-  // Whatever precedes an @ may be a password: it never reaches a message.
-  const shown = value?.replace(/^((?:[a-z]+:\/\/)?)[^/]*@/i, '$1***@');
+  // Whatever precedes the last @ may be a password (slashes included): it never reaches a message.
+  const shown = value?.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?).*@/is, '$1***@');
   return new OllamaConfigError(`Invalid ollama-rx host ${JSON.stringify(shown)}: ${why}`);
 }

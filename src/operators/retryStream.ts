@@ -9,6 +9,12 @@ export interface RetryStreamOptions {
    * Default: 500 ms, doubling each time (500, 1000, 2000…).
    */
   delay?: number | ((error: OllamaError, attempt: number) => number);
+  /**
+   * Longest pause in ms. A server's `Retry-After` (`error.retryAfterMs`, on 429 and 503) lengthens a
+   * pause up to this; one asking for longer ends the retries, since an earlier request would only be
+   * refused again. Default 60 000.
+   */
+  maxDelay?: number;
   /** Default `asyncScheduler`; a `TestScheduler` drives the delays in virtual time. */
   scheduler?: SchedulerLike;
 }
@@ -39,17 +45,25 @@ export function isRetryable(error: unknown): error is OllamaError {
   }
 }
 
-/** The pause before attempt `attempt`, as the options ask. */
+const DEFAULT_MAX_DELAY_MS = 60_000;
+
+/** The pause before attempt `attempt`: as the options ask, at least the server's `Retry-After`, at most `maxDelay`. */
 export function retryDelay(options: RetryStreamOptions, error: OllamaError, attempt: number): number {
-  const { delay } = options;
-  if (typeof delay === 'function') return delay(error, attempt);
-  return delay ?? 500 * 2 ** (attempt - 1);
+  const { delay, maxDelay = DEFAULT_MAX_DELAY_MS } = options;
+  const asked = typeof delay === 'function' ? delay(error, attempt) : (delay ?? 500 * 2 ** (attempt - 1));
+  return Math.min(Math.max(asked, error.retryAfterMs ?? 0), maxDelay);
+}
+
+/** Whether the server asked for a longer pause than `maxDelay` allows: then retrying sooner is pointless. */
+export function waitsTooLong(options: RetryStreamOptions, error: OllamaError): boolean {
+  return (error.retryAfterMs ?? 0) > (options.maxDelay ?? DEFAULT_MAX_DELAY_MS);
 }
 
 /**
  * Subscribes again when a request fails before anything reached the subscriber and a new request may
  * succeed (`isRetryable`: network errors, timeouts, 5xx). Once a chunk was emitted it never retries:
- * that would repeat the text — `resumable` continues such a stream instead.
+ * that would repeat the text — `resumable` continues such a stream instead. A 429 or 503's
+ * `Retry-After` is honoured: the pause is at least that long (within `maxDelay`).
  *
  * @example
  * // Ollama restarting, a proxy's 502, a model load past `firstToken`: up to 3 more tries, 1 s apart.
@@ -67,7 +81,9 @@ export function retryStream<T>(options: RetryStreamOptions = {}): MonoTypeOperat
         retry({
           count,
           delay: (error: unknown, attempt) =>
-            !emitted && isRetryable(error) ? timer(retryDelay(options, error, attempt), scheduler) : throwError(() => error),
+            !emitted && isRetryable(error) && !waitsTooLong(options, error)
+              ? timer(retryDelay(options, error, attempt), scheduler)
+              : throwError(() => error),
         }),
       );
     });

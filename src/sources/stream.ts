@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { OllamaConfigError, type Timeouts } from '../config.js';
+import { DEFAULT_MAX_ANSWER_BYTES, OllamaConfigError, type Timeouts } from '../config.js';
 import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
 import { preview } from '../protocol/report.js';
 import type { TransportRequest, TransportResponse } from '../transport/transport.js';
@@ -35,7 +35,22 @@ export interface RequestContext {
   closed: AbortSignal;
   /** The caller's own cancellation: the stream errors with its reason. */
   signal?: AbortSignal;
+  /** Largest one-document answer read (`singleAnswer` specs), in bytes. Default 32 MiB. */
+  maxAnswerBytes?: number;
+  /** Values of the request's secret headers (`secretsOf`): shown as `***` in every error. */
+  secrets?: readonly string[];
 }
+
+/**
+ * How long a body may go on after its done line before the request is aborted. The answer is whole
+ * and the stream completes at the latest then; waiting briefly for the body's end keeps the socket
+ * for the next request, which an abort would destroy.
+ */
+export const DONE_GRACE_MS = 100;
+/** Of an error answer only a prefix is read: enough for any `{"error"}` or page title. */
+export const ERROR_BODY_BYTES = 64 * 1024;
+/** The longest wait for an error answer's body (phase limits may cut it shorter); then what came is used. */
+export const ERROR_BODY_WAIT_MS = 1_000;
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/x-ndjson, application/json' };
 
@@ -51,16 +66,22 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
   const body = serialise(spec.body);
   return new Observable<T>((subscriber) => {
     const context = resolveContext();
+    const maxAnswerBytes = context.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    const secrets = context.secrets ?? [];
     const abort = new AbortController();
-    const splitter = new NdjsonSplitter(spec.singleAnswer ? Infinity : DEFAULT_MAX_LINE_BYTES);
+    const splitter = new NdjsonSplitter(spec.singleAnswer ? maxAnswerBytes : DEFAULT_MAX_LINE_BYTES);
     const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
     const received = new TextBuffer();
     let sawLast = false;
     let deliveredInRead = false;
+    let answerBytes = 0;
 
     const fail = (error: unknown) => {
       if (subscriber.closed) return;
-      subscriber.error(toOllamaError(error, received.text()));
+      subscriber.error(toOllamaError(error, received.text()).redacted(secrets));
+    };
+    const complete = () => {
+      if (!subscriber.closed) subscriber.complete();
     };
     const clientClosed = (when: string) =>
       new OllamaError('network', `The OllamaClient ${when}`, { cause: context.closed.reason });
@@ -79,18 +100,24 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       }
       const item = spec.decode(value);
       if (spec.textOf) received.add(spec.textOf(item));
-      // The answer is whole: no timeout may turn it into a failure while the body winds down.
-      if ((sawLast = spec.isLast(item))) timers.stop();
+      // The answer is whole: no timeout may turn it into a failure while the body winds down, and
+      // a body that does not end promptly cannot hold the stream (or its socket) open.
+      if ((sawLast = spec.isLast(item))) timers.settleWithin(DONE_GRACE_MS, complete);
       deliveredInRead = true;
       subscriber.next(item);
     };
     const onBytes = (bytes: Uint8Array) => {
-      if (subscriber.closed) return;
+      // Nothing after the done line is read: it cannot add to the answer, nor fail it.
+      if (subscriber.closed || sawLast) return;
       deliveredInRead = false;
+      if (spec.singleAnswer && (answerBytes += bytes.length) > maxAnswerBytes) {
+        fail(answerTooLong(spec.path, maxAnswerBytes));
+        return;
+      }
       try {
         splitter.push(bytes, onLine);
       } catch (error) {
-        fail(error);
+        if (!sawLast) fail(error);
       }
       // One timestamp per read, not per line: the lines of a read arrived together, and reading the
       // clock for each of 100k lines costs more than deciding what to do with them.
@@ -111,8 +138,11 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
         });
       if (subscriber.closed) return;
       if (response.status < 200 || response.status >= 300) {
-        const text = await response.text().catch(() => '');
-        throw errorFromResponse(response.status, text);
+        const text = await readErrorBody(response, (ms, onSettle) => timers.settleWithin(ms, onSettle, true));
+        throw errorFromResponse(response.status, text, {
+          retryAfter: response.header('retry-after'),
+          location: response.header('location'),
+        });
       }
       let gotBytes = false;
       try {
@@ -125,7 +155,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
         if (!sawLast) throw transportError(error, context.baseUrl, context.timeouts.connect);
       }
       if (subscriber.closed) return;
-      splitter.end(onLine);
+      if (!sawLast) splitter.end(onLine);
       if (subscriber.closed) return;
       if (!sawLast && !(spec.emptyBodyIsAnswer && !gotBytes)) {
         throw new OllamaError(
@@ -156,6 +186,40 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       abort.abort();
     };
   });
+}
+
+/**
+ * The first `ERROR_BODY_BYTES` of an error answer, as text: a 200 MB error page costs no more than
+ * a short one. Reading stops at that size, at the body's end, or when `settleWithin` says (a phase
+ * limit, else `ERROR_BODY_WAIT_MS`), whichever comes first; the caller's abort then ends the request.
+ */
+function readErrorBody(
+  response: TransportResponse,
+  settleWithin: (ms: number, onSettle: () => void) => void,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  return new Promise<string>((resolve) => {
+    const settle = () => resolve(text + decoder.decode());
+    settleWithin(ERROR_BODY_WAIT_MS, settle);
+    response
+      .readBody((chunk) => {
+        const room = ERROR_BODY_BYTES - bytes;
+        if (room <= 0) return;
+        text += decoder.decode(chunk.length > room ? chunk.subarray(0, room) : chunk, { stream: true });
+        bytes += Math.min(room, chunk.length);
+        if (bytes >= ERROR_BODY_BYTES) settle();
+      })
+      .then(settle, settle);
+  });
+}
+
+function answerTooLong(path: string, max: number): OllamaError {
+  return new OllamaError(
+    'protocol',
+    `Ollama's answer to ${path} is longer than ${max} bytes (maxAnswerBytes); reading was stopped to bound memory`,
+  );
 }
 
 function serialise(body: unknown): string | undefined {
@@ -190,6 +254,12 @@ export function transportError(error: unknown, baseUrl: string, connectTimeoutMs
   if (error instanceof OllamaError) return error;
   const code = errorCode(error);
   const reason = error instanceof Error ? error.message : String(error);
+  // undici's HTTPParserError (llhttp's HPE_* codes, when it sets one): the bytes arrived, but they are
+  // not HTTP. Sending the same request again would get the same bytes, so this is not `network`.
+  const parserError = httpParserError(error);
+  if (parserError) {
+    return new OllamaError('protocol', `the reply from ${baseUrl} is not valid HTTP: ${parserError.message}`, { cause: error });
+  }
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return timeoutError('connect', connectTimeoutMs, error);
@@ -205,6 +275,14 @@ export function transportError(error: unknown, baseUrl: string, connectTimeoutMs
     default:
       return new OllamaError('network', `request to ${baseUrl} failed: ${reason}${code ? ` (${code})` : ''}`, { cause: error });
   }
+}
+
+function httpParserError(error: unknown): Error | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    if (current.name === 'HTTPParserError' || String((current as { code?: unknown }).code).startsWith('HPE_')) return current;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 function errorCode(error: unknown): string | undefined {

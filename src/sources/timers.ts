@@ -19,6 +19,8 @@ function limit(ms: number | undefined): number | undefined {
 export class PhaseTimers {
   private gapTimer: ReturnType<typeof setTimeout> | undefined;
   private totalTimer: ReturnType<typeof setTimeout> | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private startedAt = 0;
   private lastChunkAt = 0;
   private sawChunk = false;
   private readonly firstToken: number | undefined;
@@ -35,6 +37,7 @@ export class PhaseTimers {
   }
 
   start(): void {
+    this.startedAt = now();
     if (this.firstToken !== undefined) {
       this.gapTimer = setTimeout(() => this.expire('firstToken', this.firstToken!), this.firstToken);
     }
@@ -60,7 +63,24 @@ export class PhaseTimers {
   stop(): void {
     clearTimeout(this.gapTimer);
     clearTimeout(this.totalTimer);
-    this.gapTimer = this.totalTimer = undefined;
+    clearTimeout(this.settleTimer);
+    this.gapTimer = this.totalTimer = this.settleTimer = undefined;
+  }
+
+  /**
+   * Replaces the deadlines by one call of `onSettle` after `ms`, or sooner when a phase limit would
+   * have expired first: `total` always, the first-token or idle gap too with `gapsToo`. For the
+   * end of an exchange whose outcome is already known (the done line, an error status), where
+   * waiting longer could only delay it, never change it.
+   */
+  settleWithin(ms: number, onSettle: () => void, gapsToo = false): void {
+    const at = now();
+    let left = ms;
+    if (this.total !== undefined) left = Math.min(left, this.startedAt + this.total - at);
+    if (gapsToo && !this.sawChunk && this.firstToken !== undefined) left = Math.min(left, this.startedAt + this.firstToken - at);
+    if (gapsToo && this.sawChunk && this.idle !== undefined) left = Math.min(left, this.lastChunkAt + this.idle - at);
+    this.stop();
+    this.settleTimer = setTimeout(onSettle, Math.max(0, left));
   }
 
   private armIdle(delay: number): void {

@@ -22,9 +22,11 @@ export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.
       signal.addEventListener('abort', forward, { once: true });
       if (signal.aborted) forward();
       try {
-        const response = await fetchImpl(url, { method, headers, body, signal: controller.signal });
+        // Never followed: a redirect could carry the Authorization header to another origin.
+        const response = await fetchImpl(url, { method, headers, body, signal: controller.signal, redirect: 'manual' });
         return {
           status: response.status,
+          header: (name) => response.headers.get(name) ?? undefined,
           readBody: (onBytes) => readStream(response, onBytes).finally(release),
           text: () => response.text().finally(release),
         };

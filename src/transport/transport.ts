@@ -15,6 +15,8 @@ export interface TransportRequest {
 
 export interface TransportResponse {
   status: number;
+  /** A response header's value (the first, if repeated), e.g. `retry-after` or `location`. */
+  header(name: string): string | undefined;
   /** Delivers the body as it arrives; settles when it ends or fails. Call once. */
   readBody(onBytes: (bytes: Uint8Array) => void): Promise<void>;
   /** The whole body as text: for error pages and small JSON answers. */

@@ -22,6 +22,10 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
       const stream = response.body;
       return {
         status: response.statusCode,
+        header: (name) => {
+          const value = response.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value[0] : value;
+        },
         readBody: (onBytes) =>
           new Promise<void>((resolve, reject) => {
             stream.on('data', onBytes);

@@ -156,3 +156,40 @@ export function expectFailure(
   const { kind, partialText, statusCode, phase } = error as Record<string, unknown>;
   expect({ kind, partialText, statusCode, phase }).toEqual(expected);
 }
+
+/**
+ * A raw loopback server that answers every request (head and `content-length` body read) with
+ * whatever bytes `respond` writes, for each request of a keep-alive socket.
+ */
+export function startRawHttpServer(respond: (socket: Socket) => void): Promise<RawServer> {
+  return startRawServer((socket) => {
+    let pending = Buffer.alloc(0);
+    socket.on('data', (data: Buffer) => {
+      pending = Buffer.concat([pending, data]);
+      for (;;) {
+        const headEnd = pending.indexOf('\r\n\r\n');
+        if (headEnd === -1) return;
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(pending.subarray(0, headEnd).toString('latin1'))?.[1] ?? 0);
+        if (pending.length < headEnd + 4 + length) return;
+        pending = pending.subarray(headEnd + 4 + length);
+        respond(socket);
+      }
+    });
+  });
+}
+
+/** A response head; `headers` are written as given, so a test can send any status and fields. */
+export function responseHead(status: number, headers: Record<string, string> = {}, reason = 'X'): string {
+  const fields = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${reason}\r\n${fields.join('')}\r\n`;
+}
+
+/** The head of a streamed (chunked) answer. */
+export const chunkedHead = (status = 200, headers: Record<string, string> = {}) =>
+  responseHead(status, { 'Content-Type': 'application/x-ndjson', 'Transfer-Encoding': 'chunked', ...headers });
+
+/** One HTTP/1.1 chunk holding `data`. */
+export function httpChunk(data: string | Uint8Array): Buffer {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
+}
