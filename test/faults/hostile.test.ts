@@ -85,7 +85,7 @@ describe('case 2: bytes after the done line', () => {
     expect(error).toBeUndefined();
     expect(completed).toBe(true);
     expect(values.map((chunk) => [chunk.text, chunk.done])).toEqual([['a', false], ['', true]]);
-    await eventually(() => expect(raw.open).toBe(0), 5_000);
+    expect(raw.accepted).toBe(1);
   });
 });
 
@@ -109,6 +109,18 @@ describe('case 3: error bodies are read as a bounded prefix', () => {
       socket.write(responseHead(503, { 'Content-Type': 'application/json', 'Content-Length': '1000' }) + '{"error":"server busy"}'),
     );
     const error = await ollamaError(client.generate$('x'));
+    expectFailure(error, { kind: 'server', statusCode: 503, partialText: '' });
+    expect(error.message).toBe('server busy');
+    await eventually(() => expect(raw.open).toBe(0), 5_000);
+  });
+});
+
+describe('case 3: the error body read ends at a phase limit too', () => {
+  it('a stalled 503 body with firstToken set ends by that limit with the status and the words read, not a timeout', async () => {
+    const { raw, client } = await hostile((socket) =>
+      socket.write(responseHead(503, { 'Content-Type': 'application/json', 'Content-Length': '1000' }) + '{"error":"server busy"}'),
+    );
+    const error = await ollamaError(client.generate$('x', { timeouts: { firstToken: 300 } }));
     expectFailure(error, { kind: 'server', statusCode: 503, partialText: '' });
     expect(error.message).toBe('server busy');
     await eventually(() => expect(raw.open).toBe(0), 5_000);
