@@ -1,11 +1,13 @@
 import { type Observable, catchError, concat, concatMap, endWith, from, map, of } from 'rxjs';
-import { type GenerateRequest, OllamaError, type SourceOptions, fromOllama } from '../src/index.js';
+import { type GenerateRequest, OllamaConfigError, OllamaError, type SourceOptions, fromOllama } from '../src/index.js';
 import { streamingExample } from './support.js';
 
-export const summary = 'Error handling by kind: a model that is not installed, a timeout, any other failure';
+export const summary = 'Error handling by kind: a model that is not installed, a timeout, a request refused before sending';
 
 /** What the user can do about a failure, by its kind. */
 export function explain(error: unknown, model: string | undefined): string {
+  // Bad configuration is found before anything is sent: no model at all, a malformed option.
+  if (error instanceof OllamaConfigError) return `Not sent: ${error.message}`;
   if (!(error instanceof OllamaError)) throw error; // a bug, not a failure to explain
   switch (error.kind) {
     case 'model_not_found':
@@ -31,7 +33,7 @@ export const main = streamingExample('Why is the sky blue?', (prompt, client) =>
     { title: 'A model that is not installed', request: { prompt, model: 'no-such-model' }, options: { client } },
     // No model answers within 1 ms: a sure timeout, also against a real Ollama.
     { title: 'A first-token timeout of 1 ms', request: { prompt }, options: { client, timeouts: { firstToken: 1 } } },
-    { title: 'A request that names no model', request: { prompt, model: '' }, options: { client } },
+    { title: 'A request with a bad option', request: { prompt }, options: { client, timeouts: { idle: -1 } } },
   ];
   return from(attempts).pipe(
     concatMap(({ title, request, options }) => concat(of(`${title}:\n  `), answer$(request, options), of('\n'))),

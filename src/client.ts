@@ -2,6 +2,7 @@ import { Observable, lastValueFrom } from 'rxjs';
 import {
   ALWAYS_SECRET_HEADERS,
   DEFAULT_MAX_ANSWER_BYTES,
+  OllamaConfigError,
   type OllamaClientOptions,
   type Timeouts,
   defaultModel,
@@ -390,8 +391,10 @@ export class OllamaClient implements AsyncDisposable {
     return { ...request, model: this.modelFor(request, options), stream };
   }
 
-  /** The request's model, else the call's, else the client's; '' lets Ollama answer `model is required`. */
+  /** The request's model, else the call's, else the client's; none at all is refused before anything is sent. */
   private modelFor(request: { model?: string }, options: RequestOptions): string {
-    return request.model ?? options.model ?? this.model ?? '';
+    const model = request.model || options.model || this.model;
+    if (!model) throw new OllamaConfigError('No model given: pass `model` (to the request, the call or the client) or set OLLAMA_MODEL');
+    return model;
   }
 }

@@ -1,5 +1,6 @@
 import { Subject, lastValueFrom, take, takeUntil } from 'rxjs';
 import { OllamaClient } from '../src/client.js';
+import { OllamaConfigError } from '../src/config.js';
 import { closeSharedClients } from '../src/sources/defaultClient.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
@@ -110,11 +111,25 @@ describe('fromOllama', () => {
     expect(error.message).toContain('not found');
   });
 
-  it('reports a missing model as a 400', async () => {
-    const noModel = new OllamaClient({ host: server.url, model: '' });
-    const error = await ollamaError(fromOllama('x', { client: noModel }));
-    expect(error).toMatchObject({ kind: 'http', statusCode: 400, message: 'model is required' });
-    await noModel.close();
+  it('refuses a request without any model before sending it, saying how to give one', async () => {
+    const saved = process.env.OLLAMA_MODEL;
+    delete process.env.OLLAMA_MODEL;
+    const noModel = new OllamaClient({ host: server.url });
+    try {
+      const before = server.requests.length;
+      const { error } = await settle(fromOllama('x', { client: noModel }));
+      expect(error).toBeInstanceOf(OllamaConfigError);
+      expect((error as Error).message).toBe('No model given: pass `model` (to the request, the call or the client) or set OLLAMA_MODEL');
+      expect(() => noModel.chat$([{ role: 'user', content: 'x' }])).toThrow(OllamaConfigError);
+      await expect(noModel.generate('x')).rejects.toThrow(OllamaConfigError);
+      // An empty name is no name either; a model anywhere (request, call, client) is enough.
+      await expect(noModel.generate({ prompt: 'x', model: '' })).rejects.toThrow(OllamaConfigError);
+      expect(server.requests.length).toBe(before);
+      expect((await noModel.generate('x', { model: 'tiny' })).success).toBe(true);
+    } finally {
+      if (saved !== undefined) process.env.OLLAMA_MODEL = saved;
+      await noModel.close();
+    }
   });
 
   it('turns a mid-stream error line into an error that keeps the partial text', async () => {

@@ -1,4 +1,7 @@
+import { lastValueFrom } from 'rxjs';
 import { OllamaClient } from '../src/client.js';
+import { collectText } from '../src/operators/collectText.js';
+import { resumable } from '../src/operators/resumable.js';
 import { startTestServer } from '../src/testing/server.js';
 import { tokenize } from '../src/testing/simulated.js';
 
@@ -19,5 +22,49 @@ describe('ollama-rx/testing', () => {
     expect((await client.generate('x')).success).toBe(true);
     await client.close();
     await server.close();
+  });
+
+  describe('a scripted model continues an answer, as a real model does', () => {
+    const STORY = ['Once', ' upon', ' a', ' time', '.'];
+    const answer = async (client: OllamaClient, request: Parameters<OllamaClient['chat']>[0] | Parameters<OllamaClient['generate']>[0]) =>
+      'messages' in (request as object)
+        ? (await client.chat(request as Parameters<OllamaClient['chat']>[0])).text
+        : (await client.generate(request as Parameters<OllamaClient['generate']>[0])).text;
+
+    it('from a trailing assistant message (chat) or a raw prompt ending with the start of the answer (generate)', async () => {
+      const server = await startTestServer({ models: { story: { tokens: STORY, thinking: ['Hmm'] } } });
+      const client = new OllamaClient({ host: server.url, model: 'story' });
+      const user = { role: 'user' as const, content: 'Tell me a story.' };
+      try {
+        expect(await answer(client, { messages: [user, { role: 'assistant', content: 'Once upon' }] })).toBe(' a time.');
+        // Cut inside a token: the rest of that token comes first.
+        expect(await answer(client, { messages: [user, { role: 'assistant', content: 'Once up' }] })).toBe('on a time.');
+        expect(await answer(client, { prompt: 'Tell me a story. Once upon a', raw: true })).toBe(' time.');
+        // Not continuations: the whole answer.
+        expect(await answer(client, { messages: [user, { role: 'assistant', content: 'Something else' }] })).toBe('Once upon a time.');
+        expect(await answer(client, { prompt: 'Tell me a story. Once upon a' })).toBe('Once upon a time.');
+        const continued = await client.chat({ messages: [user, { role: 'assistant', content: 'Once' }] });
+        expect(continued.thinking).toBeUndefined();
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    });
+
+    it.each(['chat', 'generate'] as const)('resumable against a fixed token list writes the story once (%s)', async (endpoint) => {
+      const server = await startTestServer({ models: { story: { tokens: STORY, errorAfterTokens: 2, failuresBeforeSuccess: 1 } } });
+      const client = new OllamaClient({ host: server.url, model: 'story' });
+      const story$ =
+        endpoint === 'chat'
+          ? resumable({ messages: [{ role: 'user', content: 'Tell me a story.' }] }, (next) => client.chat$(next), { delay: 1 })
+          : resumable({ prompt: 'Tell me a story. ' }, (next) => client.generate$(next), { delay: 1 });
+      try {
+        expect(await lastValueFrom(story$.pipe(collectText()))).toBe('Once upon a time.');
+        expect(server.requests).toHaveLength(2);
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    });
   });
 });

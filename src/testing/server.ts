@@ -6,7 +6,11 @@ import type { ToolCall } from '../types.js';
 
 /** How a scripted model answers `/api/generate` and `/api/chat`. */
 export interface ModelScript {
-  /** The answer, token by token. A function receives the request body. Default: a short greeting. */
+  /**
+   * The answer, token by token. A function receives the request body. Default: a short greeting.
+   * A request continuing the answer (chat's trailing assistant message, or a raw prompt ending with
+   * the start of the answer, as `resumable` sends) gets only the rest of it, as from a real model.
+   */
   tokens?: readonly string[] | ((request: RecordedRequest['body']) => readonly string[]);
   /** Reasoning tokens streamed before the answer. */
   thinking?: readonly string[];
@@ -396,10 +400,13 @@ class ScriptLines {
     private readonly script: ModelScript,
     body: Record<string, unknown>,
   ) {
-    const tokens = typeof script.tokens === 'function' ? script.tokens(body) : (script.tokens ?? DEFAULT_TOKENS);
+    const answer = typeof script.tokens === 'function' ? script.tokens(body) : (script.tokens ?? DEFAULT_TOKENS);
     this.toolCalls = typeof script.toolCalls === 'function' ? script.toolCalls(body) : (script.toolCalls ?? []);
-    this.thinkingCount = script.thinking?.length ?? 0;
-    this.tokens = [...(script.thinking ?? []), ...tokens];
+    const said = alreadySaid(body, answer.join(''));
+    // A continuation goes on from the text already said, as a real model does; its reasoning is over.
+    const thinking = said === undefined ? (script.thinking ?? []) : [];
+    this.thinkingCount = thinking.length;
+    this.tokens = [...thinking, ...(said === undefined ? answer : remainder(answer, said))];
     this.topLogprobs = body.logprobs === true ? Math.max(0, Number(body.top_logprobs) || 0) : undefined;
     this.prefix = JSON.stringify(this.identity()).slice(0, -1) + ',';
   }
@@ -492,6 +499,36 @@ class ScriptLines {
       eval_duration: evalNs,
     };
   }
+}
+
+/**
+ * The part of `answer` the request says was already written, when it asks for a continuation: chat's
+ * trailing assistant message, or a raw prompt that ends with the start of the answer (how `resumable`
+ * continues a generate stream). Undefined when the request is not a continuation of this answer.
+ */
+function alreadySaid(body: Record<string, unknown>, answer: string): string | undefined {
+  if (Array.isArray(body.messages)) {
+    const last = body.messages.at(-1) as { role?: unknown; content?: unknown } | undefined;
+    if (last?.role !== 'assistant' || typeof last.content !== 'string' || !last.content) return undefined;
+    return answer.startsWith(last.content) ? last.content : undefined;
+  }
+  if (body.raw !== true || typeof body.prompt !== 'string') return undefined;
+  const prompt = body.prompt;
+  for (let length = Math.min(prompt.length, answer.length); length > 0; length--) {
+    if (prompt.endsWith(answer.slice(0, length))) return answer.slice(0, length);
+  }
+  return undefined;
+}
+
+/** The tokens of `answer` after its first `said.length` characters; a token cut in two keeps its tail. */
+function remainder(answer: readonly string[], said: string): string[] {
+  let offset = 0;
+  for (let i = 0; i < answer.length; i++) {
+    const token = answer[i]!;
+    if (offset + token.length > said.length) return [token.slice(said.length - offset), ...answer.slice(i + 1)];
+    offset += token.length;
+  }
+  return [];
 }
 
 /** Ollama's one JSON answer (whatever `stream` says) to a load or unload request. */

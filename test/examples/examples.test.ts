@@ -84,13 +84,13 @@ test('typewriter: the answer is written one character at a time', async () => {
   expect(typed).toEqual([...'Hi there ', '🌅', '\n']);
 });
 
-test('errors: not installed, timeout and any other failure, each explained', async () => {
+test('errors: not installed, timeout and a bad option, each explained', async () => {
   const stdout = await run(errors, 'slow');
   expect(stdout.text).toContain(
     '\nA model that is not installed:\n  Model "no-such-model" is not installed. Install it first: ollama pull no-such-model\n',
   );
   expect(stdout.text).toMatch(/\nA first-token timeout of 1 ms:\n {2}Ollama took too long \(timeout: [^\n]*\(firstToken\)\)\. Try again[^\n]*\n/);
-  expect(stdout.text).toContain('\nA request that names no model:\n  Request failed (http 400): model is required\n');
+  expect(stdout.text).toContain('\nA request with a bad option:\n  Not sent: Invalid ollama-rx options: timeouts.idle: expected a positive number (ms), got -1\n');
   // The timed-out request was aborted (if it got as far as the server), not left to load for 30 s.
   await server().until(() => server().requests.every((request) => request.finishedAt ?? request.disconnectedAt));
 });

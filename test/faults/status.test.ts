@@ -6,6 +6,7 @@ const SIGNIN_URL = 'https://ollama.com/connect?name=test-box&key=c3NoLWVkMjU1MTk
 
 const loop = loopback({
   models: {
+    refused: { status: 400, body: { error: 'invalid format: expected "json" or a valid JSON schema' } },
     crashed: { status: 500, body: { error: 'llama runner process has terminated: exit status 2' } },
     gateway: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>' },
     cloud: { status: 401, body: { error: 'unauthorized', signin_url: SIGNIN_URL } },
@@ -14,10 +15,10 @@ const loop = loopback({
 afterEach(() => expectNothingLeftBehind(loop));
 
 describe('HTTP status faults', () => {
-  it('400 (no model): http with Ollama\'s message', async () => {
-    const error = await ollamaError(loop.client.generate$('x'));
+  it('400 (e.g. a bad format): http with Ollama\'s message', async () => {
+    const error = await ollamaError(loop.client.generate$('x', { model: 'refused' }));
     expectFailure(error, { kind: 'http', statusCode: 400, partialText: '' });
-    expect(error.message).toBe('model is required');
+    expect(error.message).toBe('invalid format: expected "json" or a valid JSON schema');
   });
 
   it('404 (unknown model): model_not_found with Ollama\'s message', async () => {
