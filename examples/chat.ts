@@ -27,19 +27,8 @@ export const summary = 'Interactive chat with history: exit or quit ends it; Ctr
 
 const SYSTEM = 'You are a helpful assistant. Keep answers short.';
 
-/** The embedded model's answer to a chat: it shows that the whole history is sent with each turn. */
-function simulatedReply(request: Record<string, unknown> | undefined): string {
-  const messages = (request?.messages ?? []) as { role: string; content: string }[];
-  const questions = messages.filter((message) => message.role === 'user').map((message) => message.content);
-  const earlier = questions.slice(0, -1).map((question) => `“${question}”`);
-  return (
-    `You said “${questions.at(-1) ?? ''}”. ` +
-    (earlier.length ? `Before that you said ${earlier.join(', then ')}: I remember the whole conversation.` : 'This is the first thing you said.')
-  );
-}
-
 export async function main(io: ExampleIO): Promise<number> {
-  await using ollama = await openOllama(io, { simulatedReply });
+  await using ollama = await openOllama(io);
   const tty = Boolean(io.stdout.isTTY);
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: tty, prompt: 'you> ' });
   const chat = conversation({ client: ollama.client, system: SYSTEM });

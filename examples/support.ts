@@ -5,8 +5,7 @@
  */
 import { type Observable, lastValueFrom, tap } from 'rxjs';
 import { OllamaClient } from '../src/index.js';
-import { type ModelScript, type TestServer, simulatedModel, startTestServer } from '../src/testing/index.js';
-import { tokenize } from '../src/testing/simulated.js';
+import { type ModelScript, SIMULATED_MODEL, type SimulatedPace, type TestServer, simulatedModels, startTestServer } from '../src/testing/index.js';
 
 /** A terminal-like output stream; `isTTY`, `columns` and `rows` are set only on a real terminal. */
 export interface Output extends NodeJS.WritableStream {
@@ -47,9 +46,6 @@ export const EXAMPLES = [
 /** An example: resolves to the exit code (`0` when it returns nothing); rejects for a failure to report. */
 export type Example = (io: ExampleIO) => Promise<number | void>;
 
-/** The name the embedded model answers to. */
-export const SIMULATED_MODEL = 'simulated-llama';
-
 /** A failure an example explains itself; the runner prints its message alone, as one line. */
 export class ExampleError extends Error {
   override readonly name = 'ExampleError';
@@ -66,25 +62,24 @@ export interface Ollama extends AsyncDisposable {
 }
 
 export interface OpenOptions {
-  /** The embedded model's answer to a request, when the example needs another than the demo's. */
-  simulatedReply?: (request: Record<string, unknown> | undefined) => string;
   /** Another embedded model than the demo's (such as `simulatedToolModel`), at the given pace. */
-  simulatedScript?: (pace: { loadDelayMs?: number; tokenDelayMs?: number }) => ModelScript;
+  simulatedScript?: (pace: SimulatedPace) => ModelScript;
 }
 
 /**
  * Connects to the Ollama of `OLLAMA_HOST` with `OLLAMA_MODEL` (default: the first installed model),
- * or, without `OLLAMA_HOST`, starts the embedded simulated model. `SIMULATED_LOAD_MS` and
+ * or, without `OLLAMA_HOST`, starts the embedded simulated Ollama (the models of
+ * `ollama-rx serve --simulated`) and uses its demo model. `SIMULATED_LOAD_MS` and
  * `SIMULATED_TOKEN_MS` set its pace. Dispose of the result to close the connections (and the server).
  */
 export async function openOllama(io: ExampleIO, options: OpenOptions = {}): Promise<Ollama> {
   const host = io.env.OLLAMA_HOST?.trim();
   if (host) return connect(host, io.env.OLLAMA_MODEL?.trim() || (await firstInstalledModel(host)));
 
-  const { simulatedReply, simulatedScript = simulatedModel } = options;
-  const script = simulatedScript(simulatedPace(io.env));
-  if (simulatedReply) script.tokens = (request) => tokenize(simulatedReply(request));
-  const server = await startTestServer({ models: { [SIMULATED_MODEL]: script } });
+  const pace = simulatedPace(io.env);
+  const models = simulatedModels(pace);
+  if (options.simulatedScript) models[SIMULATED_MODEL] = options.simulatedScript(pace);
+  const server = await startTestServer({ models });
   return connect(server.url, SIMULATED_MODEL, server);
 }
 

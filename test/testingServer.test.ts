@@ -3,7 +3,7 @@ import { OllamaClient } from '../src/client.js';
 import { collectText } from '../src/operators/collectText.js';
 import { resumable } from '../src/operators/resumable.js';
 import { startTestServer } from '../src/testing/server.js';
-import { tokenize } from '../src/testing/simulated.js';
+import { DEMO_ANSWER, simulatedAnswer, tokenize } from '../src/testing/simulated.js';
 
 describe('ollama-rx/testing', () => {
   it('tokenize keeps every character, trailing whitespace included', () => {
@@ -22,6 +22,22 @@ describe('ollama-rx/testing', () => {
     expect((await client.generate('x')).success).toBe(true);
     await client.close();
     await server.close();
+  });
+
+  it('the simulated model answers by the question, deterministically, and echoes one it has no answer for', () => {
+    expect(simulatedAnswer({ prompt: 'Why is the sky blue?' })).toBe(DEMO_ANSWER);
+    expect(simulatedAnswer({ prompt: '17 × 23?' })).toBe('17 × 23 = 391.');
+    expect(simulatedAnswer({ prompt: 'Tell me a story' })).toMatch(/^Once upon a time/);
+    expect(simulatedAnswer({ prompt: 'Tell me a story' })).toBe(simulatedAnswer({ prompt: 'Tell me a story' }));
+    expect(simulatedAnswer({ prompt: 'Which way to Zanzibar?' })).toMatch(/^You asked: “Which way to Zanzibar\?”\./);
+    expect(simulatedAnswer({ prompt: 'Tell me about Canada.', format: 'json' })).toBe('{"name":"Canada","capital":"Ottawa","population":40100000}');
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'What did I ask?' },
+    ];
+    expect(simulatedAnswer({ messages })).toBe('Before this you asked “Hi”: the whole conversation is sent with each question.');
   });
 
   describe('a scripted model continues an answer, as a real model does', () => {

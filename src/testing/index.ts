@@ -5,5 +5,6 @@
  */
 export { startTestServer, DEFAULT_TOKENS } from './server.js';
 export type { ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server.js';
-export { simulatedModel, simulatedToolModel, DEMO_ANSWER } from './simulated.js';
+export { simulatedModel, simulatedModels, simulatedToolModel, simulatedAnswer, DEMO_ANSWER, SIMULATED_MODEL } from './simulated.js';
+export type { SimulatedPace } from './simulated.js';
 export { chunkValues } from './marbles.js';

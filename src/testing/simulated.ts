@@ -11,18 +11,118 @@ export const DEMO_ANSWER =
   'sunset the light crosses far more air, most of the blue is scattered away before it reaches ' +
   'you, and the reds and oranges are what is left. 🌅';
 
+/** The name the demo's simulated model answers to. */
+export const SIMULATED_MODEL = 'simulated-llama';
+
 /** Splits text into word-sized tokens the way a tokenizer roughly would: words keep their leading space. */
 export function tokenize(text: string): string[] {
   return text.match(/\s*\S+|\s+$/gu) ?? [];
 }
 
+type Body = Record<string, unknown> | undefined;
+interface Message {
+  role?: unknown;
+  content?: unknown;
+}
+
 /**
- * A scripted model that writes plausible text at a realistic pace: a model-load pause, then tokens
- * tens of milliseconds apart. The embedded model of `npm run demo`.
+ * The simulated model's few scripted answers, tried in order: the first whose pattern matches the
+ * question is the answer. A question none matches is echoed back.
  */
-export function simulatedModel(options: { text?: string; tokenDelayMs?: number; loadDelayMs?: number } = {}): ModelScript {
+const ANSWERS: ReadonlyArray<readonly [RegExp, (question: string, earlier: readonly string[]) => string]> = [
+  [
+    /\bwhat did i (just )?(ask|say)\b|\bremember\b|\bmy (first|last|previous) question\b/i,
+    (_, earlier) =>
+      earlier.length
+        ? `Before this you asked ${earlier.map((question) => `“${question}”`).join(', then ')}: the whole conversation is sent with each question.`
+        : 'This is the first thing you asked me.',
+  ],
+  [/\bsky\b.*\bblue\b|\bblue\b.*\bsky\b|\brayleigh\b/i, () => DEMO_ANSWER],
+  [
+    /\bgrass\b|\bleaves\b|\bgreen\b/i,
+    () =>
+      'Grass is green because of chlorophyll, which absorbs red and blue light for photosynthesis and reflects the green light in between.',
+  ],
+  [/(-?\d+(?:\.\d+)?)\s*([×x*+\-−/÷])\s*(-?\d+(?:\.\d+)?)/, (question) => arithmetic(question)],
+  [/\bprimes?\b/i, () => '2, 3, 5, 7 and 11 are the first five primes.'],
+  [
+    /\bstory\b/i,
+    () =>
+      'Once upon a time, a small model lived on a loopback port. Every time someone subscribed, it told its story one token at a time, and when they unsubscribed it stopped at once and went back to sleep. The end.',
+  ],
+  [/\bhaiku\b|\bpoem\b/i, () => 'Waves fold into foam,\nthe tide writes and then erases:\nthe sea keeps no drafts.'],
+  [
+    /\brxjs\b|\bobservables?\b/i,
+    () =>
+      'RxJS is a library for composing asynchronous streams with Observables and operators. An Observable is cold: nothing happens until you subscribe, and unsubscribing cancels the work.',
+  ],
+  [
+    /\bollama\b/i,
+    () => 'Ollama runs language models on your own machine and serves them over an HTTP API on port 11434, streaming each answer as NDJSON.',
+  ],
+  [
+    /\bquantum\b/i,
+    () =>
+      'A quantum computer stores information in qubits, which can be in a superposition of 0 and 1. Entanglement links qubits, so some problems can be solved with far fewer steps than on a classical computer.',
+  ],
+  [/\bweather\b/i, () => 'I am a simulated model and cannot look outside; with a weather tool I could tell you.'],
+  [/\b(picture|image|photo)\b/i, () => 'I see a small blue square on a white background.'],
+  [/^\s*(hi|hello|hey)\b|^\s*say (hi|hello)\b/i, () => 'Hello! I am a simulated model. Ask me why the sky is blue, for a story or a haiku.'],
+];
+
+/** The structured answer to a request with a `format`: the question's country, as JSON. */
+function jsonAnswer(question: string): string {
+  const countries = [
+    { name: 'Canada', capital: 'Ottawa', population: 40_100_000 },
+    { name: 'France', capital: 'Paris', population: 68_400_000 },
+    { name: 'Japan', capital: 'Tokyo', population: 124_000_000 },
+  ];
+  const country = countries.find((candidate) => question.toLowerCase().includes(candidate.name.toLowerCase())) ?? countries[0]!;
+  return JSON.stringify(country);
+}
+
+function arithmetic(question: string): string {
+  const [, left, operator, right] = /(-?\d+(?:\.\d+)?)\s*([×x*+\-−/÷])\s*(-?\d+(?:\.\d+)?)/.exec(question)!;
+  const a = Number(left);
+  const b = Number(right);
+  const result = { '×': a * b, x: a * b, '*': a * b, '+': a + b, '-': a - b, '−': a - b, '/': a / b, '÷': a / b }[operator!]!;
+  return `${left} ${operator} ${right} = ${Number.isFinite(result) ? Number(result.toFixed(6)) : 'undefined'}.`;
+}
+
+/**
+ * The simulated model's answer to a request: chosen by the question (the prompt, or the last user
+ * message of a chat), from a small deterministic set; a question it has no answer for is echoed.
+ * A chat's earlier questions are what "what did I ask?" answers from.
+ */
+export function simulatedAnswer(body: Body): string {
+  const messages = Array.isArray(body?.messages) ? (body.messages as Message[]) : undefined;
+  const questions = messages
+    ? messages.filter((message) => message.role === 'user' && typeof message.content === 'string').map((message) => String(message.content))
+    : [typeof body?.prompt === 'string' ? body.prompt : ''];
+  const question = questions.at(-1)?.trim() ?? '';
+  if (!question) return '';
+  if (body?.format !== undefined && body.format !== '') return jsonAnswer(question);
+  const earlier = questions.slice(0, -1);
+  const match = ANSWERS.find(([pattern]) => pattern.test(question));
+  if (match) return match[1](question, earlier);
+  return `You asked: “${question}”. I am a simulated model with a few scripted answers, and that is not one of them; set OLLAMA_HOST to ask a real Ollama.`;
+}
+
+/** The simulated model's pace: a model-load pause, then a token every `tokenDelayMs`. */
+export interface SimulatedPace {
+  tokenDelayMs?: number;
+  loadDelayMs?: number;
+}
+
+/**
+ * A scripted model that answers according to the question (see `simulatedAnswer`) at a realistic
+ * pace: a model-load pause, then tokens tens of milliseconds apart. The embedded model of
+ * `npm run demo`. With `text`, it answers that text to everything.
+ */
+export function simulatedModel(options: SimulatedPace & { text?: string } = {}): ModelScript {
+  const { text } = options;
   return {
-    tokens: tokenize(options.text ?? DEMO_ANSWER),
+    tokens: text === undefined ? (body) => tokenize(simulatedAnswer(body)) : tokenize(text),
     tokenDelayMs: options.tokenDelayMs ?? 35,
     loadDelayMs: options.loadDelayMs ?? 600,
   };
@@ -47,13 +147,17 @@ interface SimulatedTool {
  */
 export function simulatedToolModel(options: { tokenDelayMs?: number; loadDelayMs?: number } = {}): ModelScript {
   return {
-    // A round of calls has no text, as with most real models.
-    tokens: (request) => (callsFor(request).length ? [] : tokenize(toolModelAnswer(messagesOf(request)))),
+    tokens: toolTurn,
     toolCalls: callsFor,
 
     tokenDelayMs: options.tokenDelayMs ?? 35,
     loadDelayMs: options.loadDelayMs ?? 600,
   };
+}
+
+/** The text of a tool-using model's turn: none for a round of calls (as with most real models), else the answer. */
+function toolTurn(request: Record<string, unknown> | undefined): string[] {
+  return callsFor(request).length ? [] : tokenize(toolModelAnswer(messagesOf(request)));
 }
 
 const messagesOf = (request: Record<string, unknown> | undefined): SimulatedMessage[] =>
@@ -108,4 +212,32 @@ function properNames(question: string): string[] {
     names.push(match[0]);
   }
   return names;
+}
+/**
+ * Every model of `ollama-rx serve --simulated`, by name: the demo's `simulated-llama` and the
+ * names the README's examples use (`llama3.2`, `qwen3` with reasoning and tools — the tool model's
+ * behaviour when a request offers tools —, `llava`, embedding models),
+ * all answering by the question; and scripted faults to try error handling on: `flaky` fails
+ * mid-answer, `loading` takes 10 s to load (press Ctrl-C meanwhile), `tiny` is the test server's
+ * default script.
+ */
+export function simulatedModels(pace: SimulatedPace = {}): Record<string, ModelScript> {
+  const model = simulatedModel(pace);
+  const thinking: ModelScript = {
+    ...model,
+    thinking: tokenize('The user asks a question. I will answer it briefly and plainly.'),
+    tokens: (request) => (Array.isArray(request?.tools) && request.tools.length ? toolTurn(request) : tokenize(simulatedAnswer(request))),
+    toolCalls: callsFor,
+  };
+  return {
+    [SIMULATED_MODEL]: model,
+    'llama3.2': model,
+    qwen3: thinking,
+    llava: model,
+    'nomic-embed-text': model,
+    embeddinggemma: model,
+    tiny: {},
+    flaky: { ...model, loadDelayMs: 0, errorAfterTokens: 3, errorMessage: 'the simulated GPU ran out of memory' },
+    loading: { ...model, loadDelayMs: 10_000 },
+  };
 }

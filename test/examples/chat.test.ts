@@ -13,18 +13,18 @@ const server = useServer({
   missing: { status: 500, body: { error: 'out of memory' } },
 });
 
-test('piped input: each turn sends the whole history; exit ends the session', async () => {
+test('piped input: the simulated model answers each question, and from the whole history; exit ends the session', async () => {
   const io = fakeIO({ env: FAST_SIMULATION });
-  io.stdin.end('What is RxJS?\n\nAnd Ollama?\nexit\nnever asked\n');
+  io.stdin.end('What is RxJS?\n\nWhat is 6 x 7?\nWhat did I ask?\nexit\nnever asked\n');
   expect(await chat(io)).toBe(0);
 
   const transcript = io.stdout.text;
-  expect(transcript).toContain('you> What is RxJS?\nassistant> You said “What is RxJS?”. This is the first thing you said.\n');
-  // The embedded model answers from the history it receives: the first question came with the second.
-  expect(transcript).toContain('you> \nyou> And Ollama?\n');
-  expect(transcript).toContain('And Ollama?\nassistant> You said “And Ollama?”. Before that you said “What is RxJS?”: I remember');
+  expect(transcript).toContain('you> What is RxJS?\nassistant> RxJS is a library for composing asynchronous streams');
+  expect(transcript).toContain('you> \nyou> What is 6 x 7?\nassistant> 6 x 7 = 42.\n');
+  // The embedded model answers from the history it receives: the earlier questions came with the last one.
+  expect(transcript).toContain('you> What did I ask?\nassistant> Before this you asked “What is RxJS?”, then “What is 6 x 7?”');
   expect(transcript).not.toContain('never asked');
-  expect(transcript.endsWith('\nBye (4 messages in the history).\n')).toBe(true);
+  expect(transcript.endsWith('\nBye (6 messages in the history).\n')).toBe(true);
 });
 
 /**
