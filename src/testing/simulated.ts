@@ -73,9 +73,9 @@ const ANSWERS: ReadonlyArray<readonly [RegExp, (question: string, earlier: reado
 /** The structured answer to a request with a `format`: the question's country, as JSON. */
 function jsonAnswer(question: string): string {
   const countries = [
-    { name: 'Canada', capital: 'Ottawa', population: 40_100_000 },
-    { name: 'France', capital: 'Paris', population: 68_400_000 },
-    { name: 'Japan', capital: 'Tokyo', population: 124_000_000 },
+    { name: 'Canada', capital: 'Ottawa', population: 40_100_000, languages: ['English', 'French'] },
+    { name: 'France', capital: 'Paris', population: 68_400_000, languages: ['French'] },
+    { name: 'Japan', capital: 'Tokyo', population: 124_000_000, languages: ['Japanese'] },
   ];
   const country = countries.find((candidate) => question.toLowerCase().includes(candidate.name.toLowerCase())) ?? countries[0]!;
   return JSON.stringify(country);
@@ -216,7 +216,8 @@ function properNames(question: string): string[] {
 /**
  * Every model of `ollama-rx serve --simulated`, by name: the demo's `simulated-llama` and the
  * names the README's examples use (`llama3.2`, `qwen3` with reasoning and tools — the tool model's
- * behaviour when a request offers tools —, `llava`, embedding models),
+ * behaviour when a request offers tools —, `llava`, embedding models, the cloud model
+ * `gpt-oss:120b-cloud`),
  * all answering by the question; and scripted faults to try error handling on: `flaky` fails
  * mid-answer, `loading` takes 10 s to load (press Ctrl-C meanwhile), `tiny` is the test server's
  * default script.
@@ -236,6 +237,8 @@ export function simulatedModels(pace: SimulatedPace = {}): Record<string, ModelS
     llava: model,
     'nomic-embed-text': model,
     embeddinggemma: model,
+    // A cloud model served through the local Ollama: its lines name the upstream model and host.
+    'gpt-oss:120b-cloud': { ...model, remote: { model: 'gpt-oss:120b', host: 'https://ollama.com:443' } },
     tiny: {},
     flaky: { ...model, loadDelayMs: 0, errorAfterTokens: 3, errorMessage: 'the simulated GPU ran out of memory' },
     loading: { ...model, loadDelayMs: 10_000 },
