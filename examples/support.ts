@@ -7,6 +7,8 @@ import { type Observable, lastValueFrom, tap } from 'rxjs';
 import { OllamaClient } from '../src/index.js';
 import { type ModelScript, SIMULATED_MODEL, type SimulatedPace, type TestServer, simulatedModels, startTestServer } from '../src/testing/index.js';
 
+export { SIMULATED_MODEL };
+
 /** A terminal-like output stream; `isTTY`, `columns` and `rows` are set only on a real terminal. */
 export interface Output extends NodeJS.WritableStream {
   isTTY?: boolean;
