@@ -83,7 +83,7 @@ describe('OllamaClient options are validated at construction', () => {
   });
 
   it('validates per-call timeouts when the stream is created', () => {
-    const client = new OllamaClient({ host: 'localhost:1' });
+    const client = new OllamaClient({ host: 'localhost:1', model: 'm' });
     expect(() => client.generate$('x', { timeouts: { total: 0 } })).toThrow('timeouts.total: expected a positive number (ms), got 0');
     expect(() => client.generate$('x', { timeouts: { connect: 5 } as never })).toThrow(
       'timeouts.connect: unknown option "connect" (expected one of firstToken, idle, total)',

@@ -19,7 +19,6 @@ export function tokenize(text: string): string[] {
   return text.match(/\s*\S+|\s+$/gu) ?? [];
 }
 
-type Body = Record<string, unknown> | undefined;
 interface Message {
   role?: unknown;
   content?: unknown;
@@ -94,7 +93,7 @@ function arithmetic(question: string): string {
  * message of a chat), from a small deterministic set; a question it has no answer for is echoed.
  * A chat's earlier questions are what "what did I ask?" answers from.
  */
-export function simulatedAnswer(body: Body): string {
+export function simulatedAnswer(body: Record<string, unknown> | undefined): string {
   const messages = Array.isArray(body?.messages) ? (body.messages as Message[]) : undefined;
   const questions = messages
     ? messages.filter((message) => message.role === 'user' && typeof message.content === 'string').map((message) => String(message.content))
