@@ -3,9 +3,9 @@
  * Ollama it talks to — the real one named by `OLLAMA_HOST`, or else an embedded simulated model served
  * in-process by the project's Ollama-protocol test server.
  */
-import { type Observable, lastValueFrom, tap } from 'rxjs';
+import { NEVER, type Observable, lastValueFrom, takeUntil, tap } from 'rxjs';
 import { OllamaClient } from '../src/index.js';
-import { type ModelScript, SIMULATED_MODEL, type SimulatedPace, type TestServer, simulatedModels, startTestServer } from '../src/testing/index.js';
+import { type ModelScript, SIMULATED_MODEL, type SimulatedPace, type TestServer, simulatedModel, startTestServer } from '../src/testing/index.js';
 
 export { SIMULATED_MODEL };
 
@@ -26,6 +26,8 @@ export interface ExampleIO {
   args: readonly string[];
   /** One emission per Ctrl-C (SIGINT). Subscribing replaces Node's default of exiting at once. */
   interrupts: Observable<unknown>;
+  /** Emits when the reader of stdout went away (`| head -c 50`): time to stop quietly. Default: never. */
+  outputClosed?: Observable<unknown>;
 }
 
 /** Every example, by the name `npm run example -- <name>` runs it under: `examples/<name>.ts`. */
@@ -70,18 +72,16 @@ export interface OpenOptions {
 
 /**
  * Connects to the Ollama of `OLLAMA_HOST` with `OLLAMA_MODEL` (default: the first installed model),
- * or, without `OLLAMA_HOST`, starts the embedded simulated Ollama (the models of
- * `ollama-rx serve --simulated`) and uses its demo model. `SIMULATED_LOAD_MS` and
- * `SIMULATED_TOKEN_MS` set its pace. Dispose of the result to close the connections (and the server).
+ * or, without `OLLAMA_HOST`, starts the embedded simulated model, which answers by the question.
+ * `SIMULATED_LOAD_MS` and `SIMULATED_TOKEN_MS` set its pace. Dispose of the result to close the
+ * connections (and the server).
  */
 export async function openOllama(io: ExampleIO, options: OpenOptions = {}): Promise<Ollama> {
   const host = io.env.OLLAMA_HOST?.trim();
   if (host) return connect(host, io.env.OLLAMA_MODEL?.trim() || (await firstInstalledModel(host)));
 
-  const pace = simulatedPace(io.env);
-  const models = simulatedModels(pace);
-  if (options.simulatedScript) models[SIMULATED_MODEL] = options.simulatedScript(pace);
-  const server = await startTestServer({ models });
+  const { simulatedScript = simulatedModel } = options;
+  const server = await startTestServer({ models: { [SIMULATED_MODEL]: simulatedScript(simulatedPace(io.env)) } });
   return connect(server.url, SIMULATED_MODEL, server);
 }
 
@@ -143,9 +143,12 @@ export function streamingExample(fallback: string, answer$: (prompt: string, cli
   };
 }
 
-/** Writes the strings of `text$` to stdout; resolves when it completes, rejects when it fails. */
+/**
+ * Writes the strings of `text$` to stdout; resolves when it completes, rejects when it fails. When
+ * the reader of stdout goes away it unsubscribes, which aborts the request, and resolves.
+ */
 export async function print(io: ExampleIO, text$: Observable<string>): Promise<void> {
-  await lastValueFrom(text$.pipe(tap((text) => text && io.stdout.write(text))), { defaultValue: '' });
+  await lastValueFrom(text$.pipe(takeUntil(io.outputClosed ?? NEVER), tap((text) => text && io.stdout.write(text))), { defaultValue: '' });
 }
 
 /** A failure as the one line the runner prints. */
