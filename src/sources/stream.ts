@@ -83,6 +83,10 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
     const complete = () => {
       if (!subscriber.closed) subscriber.complete();
     };
+    // The grace may expire only because this process was paused (a loaded machine) while the body's
+    // end already waits in the socket: a zero timer lets one more I/O phase read it first, so the
+    // socket stays pooled. (Not setImmediate: the browser build shares this code.)
+    const completeAfterPendingReads = () => void setTimeout(complete, 0);
     const clientClosed = (when: string) =>
       new OllamaError('network', `The OllamaClient ${when}`, { cause: context.closed.reason });
     const onClientClosed = () => fail(clientClosed('was closed while this request was running'));
@@ -102,7 +106,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       if (spec.textOf) received.add(spec.textOf(item));
       // The answer is whole: no timeout may turn it into a failure while the body winds down, and
       // a body that does not end promptly cannot hold the stream (or its socket) open.
-      if ((sawLast = spec.isLast(item))) timers.settleWithin(DONE_GRACE_MS, complete);
+      if ((sawLast = spec.isLast(item))) timers.settleWithin(DONE_GRACE_MS, completeAfterPendingReads);
       deliveredInRead = true;
       subscriber.next(item);
     };
