@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-const NODE_ONLY = /^\/((testing|cli)(\/|$)|transport\/undici\.js|transport\/platform\.js\.map)/;
+const NODE_ONLY = /^\/((testing|cli)(\/|$)|transport\/(undici|files)\.js|sources\/blobs\.js|transport\/platform\.js\.map)/;
 
 const trees = [
   { project: 'tsconfig.build.json', out: 'esm', type: 'module' },
@@ -35,7 +35,7 @@ for (const { out, type } of trees) {
 async function browserTree(from, to, type) {
   await cp(from, to, {
     recursive: true,
-    // Node-only modules stay out: testing/, cli/ and undici; platform.js.map would describe the Node module.
+    // Node-only modules stay out: testing/, cli/, undici and the file uploads; platform.js.map would describe the Node module.
     filter: (path) => !path.endsWith('.d.ts') && !NODE_ONLY.test(path.slice(from.length).replaceAll('\\', '/')),
   });
   // The browser module imports only './fetch.js', so it works under platform.js's name; its

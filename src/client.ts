@@ -1,4 +1,4 @@
-import { Observable, lastValueFrom } from 'rxjs';
+import { Observable, catchError, concat, concatMap, defer, from, lastValueFrom, tap } from 'rxjs';
 import {
   ALWAYS_SECRET_HEADERS,
   DEFAULT_MAX_ANSWER_BYTES,
@@ -7,13 +7,14 @@ import {
   type Timeouts,
   defaultModel,
   parseHost,
+  readEnv,
   validateClientOptions,
   validateHeaders,
   validateTimeouts,
 } from './config.js';
 import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from './agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from './agents/toolLoop.js';
-import { secretsOf } from './errors.js';
+import { OllamaError, secretsOf } from './errors.js';
 import { toModelResponse } from './operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
 import { withEncodedImages, withEncodedMessageImages } from './protocol/images.js';
@@ -27,11 +28,14 @@ import {
   decodeRunningModels,
   decodeVersion,
 } from './protocol/responses.js';
+import { decodeWebFetch, decodeWebSearch } from './protocol/web.js';
+import { type BlobField, blobsOf, withDigests } from './sources/createRequest.js';
 import { type RequestContext, type StreamSpec, ndjsonRequest } from './sources/stream.js';
-import { createPlatformTransport } from './transport/platform.js';
-import type { Transport } from './transport/transport.js';
+import { createPlatformTransport, uploadBlob$ } from './transport/platform.js';
+import type { Transport, TransportOptions } from './transport/transport.js';
 import type {
   ChatChunk,
+  CreateRequest,
   ChatMessage,
   ChatRequest,
   EmbedRequest,
@@ -40,10 +44,16 @@ import type {
   ModelDescription,
   ModelInfo,
   ModelResponse,
+  Progress,
   PullProgress,
+  PushRequest,
   RunningModel,
   ShowRequest,
   StreamChunk,
+  WebFetchRequest,
+  WebFetchResponse,
+  WebSearchRequest,
+  WebSearchResponse,
 } from './types.js';
 
 /** What `load()` sends: the model and how long it stays in memory (Ollama's spelling). */
@@ -91,6 +101,18 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   return result;
 }
 
+/**
+ * ollama.com's key from `OLLAMA_API_KEY`, as a bearer token — only for https://ollama.com, so the
+ * key never reaches another host, and never over an `Authorization` header the caller set.
+ */
+function withApiKey(host: string, headers: Record<string, string>): Record<string, string> {
+  const { protocol, hostname, port } = new URL(host);
+  if (protocol !== 'https:' || hostname !== 'ollama.com' || (port !== '' && port !== '443')) return headers;
+  if (headers.authorization !== undefined) return headers;
+  const key = readEnv('OLLAMA_API_KEY');
+  return key ? { ...headers, authorization: `Bearer ${key}` } : headers;
+}
+
 const NO_ANSWER = { decode: decodeNothing, isLast: isSingleAnswer, emptyBodyIsAnswer: true } as const;
 
 /**
@@ -109,11 +131,11 @@ export class OllamaClient implements AsyncDisposable {
   readonly model: string | undefined;
   private readonly headers: Record<string, string>;
   private readonly timeouts: Timeouts;
-  private readonly maxConnections: number | undefined;
   private readonly maxAnswerBytes: number;
   /** Lower-case names of the headers whose values never appear in an error. */
   private readonly secretHeaders: ReadonlySet<string>;
   private readonly secrets: readonly string[];
+  private readonly transportOptions: TransportOptions;
   private readonly closing = new AbortController();
   private transport: Transport | undefined;
 
@@ -121,12 +143,17 @@ export class OllamaClient implements AsyncDisposable {
     const valid = validateClientOptions(options);
     this.host = parseHost(valid.host);
     this.model = valid.model ?? defaultModel();
-    this.headers = lowerCaseKeys(valid.headers ?? {});
+    this.headers = withApiKey(this.host, lowerCaseKeys(valid.headers ?? {}));
     this.timeouts = valid.timeouts ?? {};
-    this.maxConnections = valid.maxConnections;
     this.maxAnswerBytes = valid.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     this.secretHeaders = new Set([...ALWAYS_SECRET_HEADERS, ...(valid.secretHeaders ?? []).map((name) => name.toLowerCase())]);
     this.secrets = this.secretsIn(this.headers);
+    this.transportOptions = {
+      maxConnections: valid.maxConnections,
+      connectTimeoutMs: this.timeouts.connect,
+      fetch: valid.fetch,
+      dispatcher: valid.dispatcher,
+    };
   }
 
   /**
@@ -179,13 +206,60 @@ export class OllamaClient implements AsyncDisposable {
    * client.pull$('llama3.2').subscribe((p) => console.log(p.status, p.percent?.toFixed(1) ?? ''));
    */
   pull$(model: string | { model: string; insecure?: boolean }, options: RequestOptions = {}): Observable<PullProgress> {
+    return this.progress(options, '/api/pull', typeof model === 'string' ? { model } : model);
+  }
+
+  /**
+   * Uploads a model to its registry (`ollama.com/<you>/<model>` needs your ollama.com key added
+   * to Ollama), streaming Ollama's progress lines with `percent`; completes on `success`. A model
+   * that is not installed errors with `model_not_found`.
+   *
+   * @example
+   * client.push$('alice/my-model').subscribe((p) => console.log(p.status, p.percent?.toFixed(1) ?? ''));
+   */
+  push$(model: string | PushRequest, options: RequestOptions = {}): Observable<Progress> {
     const request = typeof model === 'string' ? { model } : model;
-    return this.stream(options, {
-      method: 'POST',
-      path: '/api/pull',
-      body: { ...request, stream: true },
-      decode: decodePullProgress,
-      isLast: (progress) => progress.status === 'success',
+    return defer(() => {
+      let status = '';
+      return this.progress(options, '/api/push', request).pipe(
+        tap((progress) => (status = progress.status)),
+        catchError((error: unknown) => {
+          // Ollama reports a model it does not have as a failed manifest read, in its file system's words.
+          if (status !== "couldn't retrieve manifest" || !(error instanceof OllamaError) || error.kind !== 'server') throw error;
+          throw new OllamaError('model_not_found', `model '${request.model}' not found: ${error.message}`, { cause: error });
+        }),
+      );
+    });
+  }
+
+  /**
+   * Creates a model, streaming progress lines like `pull$`. Each file of `files`, `adapters` and
+   * `draft_files` (a path, streamed from disk, or bytes; Node only) is uploaded first unless Ollama
+   * already has it, with `copying file sha256:…` progress; the request then names it by digest.
+   * Unsubscribing aborts whatever runs, an upload included. The client's timeouts apply to the
+   * create request, not to uploads.
+   *
+   * @example
+   * client.create$({ model: 'my-model', files: { 'model.gguf': './model.gguf' }, system: 'Be brief.' })
+   *   .subscribe((p) => console.log(p.status, p.percent?.toFixed(0) ?? ''));
+   */
+  create$(request: CreateRequest, options: RequestOptions = {}): Observable<Progress> {
+    const blobs = blobsOf(request);
+    return defer(() => {
+      const digests: Partial<Record<BlobField, Record<string, string>>> = {};
+      const uploads$ = from(blobs).pipe(
+        concatMap(({ field, name, source }) =>
+          uploadBlob$(
+            (spec) => this.stream({ ...options, timeouts: undefined }, spec, {}),
+            source,
+            (digest) => ((digests[field] ??= {})[name] = digest),
+          ),
+        ),
+      );
+      return concat(
+        uploads$,
+        defer(() => this.progress(options, '/api/create', withDigests(request, digests))),
+      );
     });
   }
 
@@ -309,6 +383,36 @@ export class OllamaClient implements AsyncDisposable {
   }
 
   /**
+   * Searches the web through ollama.com (set the client's host to `https://ollama.com`; the key is
+   * `OLLAMA_API_KEY`). Without a key the answer is a 401: an `OllamaError` (`http`, 401, `signinUrl`).
+   *
+   * @example
+   * const ollamaCom = new OllamaClient({ host: 'https://ollama.com' });
+   * const { results } = await ollamaCom.webSearch({ query: 'what is ollama?', maxResults: 3 });
+   */
+  webSearch(request: WebSearchRequest, options: RequestOptions = {}): Promise<WebSearchResponse> {
+    if (typeof request?.query !== 'string' || !request.query) {
+      return Promise.reject(new OllamaConfigError('Invalid ollama-rx webSearch request: query must be a non-empty string'));
+    }
+    const { maxResults, ...rest } = request;
+    const body = maxResults === undefined ? rest : { ...rest, max_results: maxResults };
+    return this.answer(options, { method: 'POST', path: '/api/web_search', body, decode: decodeWebSearch, isLast: isSingleAnswer });
+  }
+
+  /**
+   * Fetches one web page through ollama.com: its title, its content as text and its links.
+   *
+   * @example
+   * const { title, content, links } = await ollamaCom.webFetch({ url: 'https://ollama.com' });
+   */
+  webFetch(request: WebFetchRequest, options: RequestOptions = {}): Promise<WebFetchResponse> {
+    if (typeof request?.url !== 'string' || !request.url) {
+      return Promise.reject(new OllamaConfigError('Invalid ollama-rx webFetch request: url must be a non-empty string'));
+    }
+    return this.answer(options, { method: 'POST', path: '/api/web_fetch', body: request, decode: decodeWebFetch, isLast: isSingleAnswer });
+  }
+
+  /**
    * Fails running requests with a `network` error (their partial text kept), refuses new ones and
    * closes the connections.
    */
@@ -322,9 +426,9 @@ export class OllamaClient implements AsyncDisposable {
   }
 
   /** The one code path of every endpoint: a cold, abortable NDJSON exchange. */
-  private stream<T>(options: RequestOptions, spec: StreamSpec<T>): Observable<T> {
+  private stream<T>(options: RequestOptions, spec: StreamSpec<T>, clientTimeouts = this.timeouts): Observable<T> {
     // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
-    const timeouts = options.timeouts ? { ...this.timeouts, ...validateTimeouts(options.timeouts) } : this.timeouts;
+    const timeouts = options.timeouts ? { ...clientTimeouts, ...validateTimeouts(options.timeouts) } : clientTimeouts;
     const headers = options.headers ? { ...this.headers, ...lowerCaseKeys(validateHeaders(options.headers)) } : this.headers;
     const secrets = options.headers ? this.secretsIn(headers) : this.secrets;
     return ndjsonRequest(() => this.context(options, timeouts, headers, secrets), spec);
@@ -332,6 +436,17 @@ export class OllamaClient implements AsyncDisposable {
 
   private secretsIn(headers: Record<string, string>): string[] {
     return secretsOf(Object.keys(headers).filter((name) => this.secretHeaders.has(name)).map((name) => headers[name]!));
+  }
+
+  /** Ollama's progress lines (pull, push, create), complete on `success`. */
+  private progress(options: RequestOptions, path: string, request: object): Observable<Progress> {
+    return this.stream(options, {
+      method: 'POST',
+      path,
+      body: { ...request, stream: true },
+      decode: decodePullProgress,
+      isLast: (progress) => progress.status === 'success',
+    });
   }
 
   private async loadOrUnload(request: Partial<LoadRequest>, options: RequestOptions): Promise<void> {
@@ -381,10 +496,7 @@ export class OllamaClient implements AsyncDisposable {
 
   /** The pool, opened on the first request: a client that never sends holds no resources. */
   private openTransport(): Transport {
-    return (this.transport ??= createPlatformTransport({
-      maxConnections: this.maxConnections,
-      connectTimeoutMs: this.timeouts.connect,
-    }));
+    return (this.transport ??= createPlatformTransport(this.transportOptions));
   }
 
   private withModel<R extends { model?: string }>(request: R, options: RequestOptions, stream: boolean) {

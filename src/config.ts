@@ -1,5 +1,7 @@
 import * as t from 'io-ts';
+import type { Dispatcher } from 'undici';
 import { describeErrors } from './protocol/report.js';
+import type { FetchFunction } from './transport/transport.js';
 
 export const DEFAULT_HOST = 'http://127.0.0.1:11434';
 const DEFAULT_PORT = '11434';
@@ -36,6 +38,16 @@ export interface OllamaClientOptions {
    * errors show `***`. `Authorization` and `Proxy-Authorization` always are.
    */
   secretHeaders?: string[];
+  /**
+   * A fetch-compatible function used for every request instead of the platform's transport: for
+   * tests, instrumentation, Deno or Bun. (`maxConnections` and `timeouts.connect` are then its own business.)
+   */
+  fetch?: FetchFunction;
+  /**
+   * Node: the undici `Dispatcher` every request goes through instead of the client's own pool, e.g.
+   * `new ProxyAgent('http://proxy:3128')` or `new EnvHttpProxyAgent()`. The client never closes it.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** 32 MiB: far above any model list or embedding batch, far below what would strain a process. */
@@ -95,6 +107,16 @@ const HeadersCodec = new t.Type<Record<string, string>, unknown, unknown>(
 const streamTimeouts = { firstToken: PositiveNumber, idle: PositiveNumber, total: PositiveNumber };
 const TimeoutsCodec = options({ connect: PositiveNumber, ...streamTimeouts }, 'Timeouts');
 
+/** A value checked by what it can do, not its class: a fetch or a dispatcher may come from another realm or copy of undici. */
+function capable<A>(name: string, is: (value: unknown) => value is A): t.Type<A, unknown, unknown> {
+  return new t.Type(name, is, (value, context) => (is(value) ? t.success(value) : t.failure(value, context)), t.identity);
+}
+const FetchCodec = capable('a fetch-compatible function', (value): value is FetchFunction => typeof value === 'function');
+const DispatcherCodec = capable(
+  'an undici Dispatcher (Agent, ProxyAgent, EnvHttpProxyAgent, …)',
+  (value): value is Dispatcher => typeof (value as Dispatcher | undefined)?.dispatch === 'function' && typeof (value as Dispatcher).request === 'function',
+);
+
 const ClientOptionsCodec = options(
   {
     host: t.string,
@@ -104,6 +126,8 @@ const ClientOptionsCodec = options(
     maxConnections: PositiveInteger,
     maxAnswerBytes: PositiveInteger,
     secretHeaders: t.array(t.string, 'string[]'),
+    fetch: FetchCodec,
+    dispatcher: DispatcherCodec,
   },
   'OllamaClientOptions',
 );
@@ -144,7 +168,7 @@ function check<A>(codec: t.Type<A, unknown>, value: unknown, field: string): A {
 /** Ollama trims spaces and surrounding quotes from its environment variables. */
 const unquote = (value: string) => value.trim().replace(/^["']+|["']+$/g, '');
 
-function readEnv(name: string): string | undefined {
+export function readEnv(name: string): string | undefined {
   const env = typeof process === 'undefined' ? undefined : process.env?.[name];
   const value = env === undefined ? undefined : unquote(env);
   return value ? value : undefined;

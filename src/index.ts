@@ -7,6 +7,7 @@ export { OllamaClient } from './client.js';
 export type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from './client.js';
 export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config.js';
 export type { OllamaClientOptions, Timeouts } from './config.js';
+export type { FetchBodyReader, FetchFunction, FetchResponse } from './transport/transport.js';
 export { OllamaError } from './errors.js';
 export type { OllamaErrorDetails, OllamaErrorKind, TimeoutPhase } from './errors.js';
 export { fromOllama } from './sources/fromOllama.js';

@@ -343,3 +343,81 @@ export interface EmbedResponse {
   embeddings: number[][];
   metrics: Pick<GenerationMetrics, 'totalMs' | 'loadMs' | 'promptEvalCount'>;
 }
+
+/** The progress lines of `pull$`, `push$` and `create$`: one shape for all three. */
+export type Progress = PullProgress;
+
+/** What `push$` sends: the model to upload to its registry (Ollama's spelling). */
+export interface PushRequest {
+  model: string;
+  /** Allow an http (not https) registry. */
+  insecure?: boolean;
+}
+
+/**
+ * A file for `create$`: a local path (streamed from disk) or the bytes themselves — uploaded on
+ * Node; the browser build takes only the `sha256:<hex>` digest of a blob already uploaded.
+ */
+export type BlobSource = string | Uint8Array;
+
+/**
+ * What `create$` sends to `/api/create`, in Ollama's spelling. `files`, `adapters` and `draft_files`
+ * map a file name to a path or bytes: each is uploaded as a blob (when Ollama lacks it) and sent as
+ * its `sha256:<hex>` digest. A value that already is such a digest is sent as it is.
+ */
+export interface CreateRequest {
+  /** The name of the model to create. */
+  model: string;
+  /** The model (or registry name) to start from. */
+  from?: string;
+  files?: Record<string, BlobSource>;
+  /** LoRA adapters. */
+  adapters?: Record<string, BlobSource>;
+  /** The files of a draft model (speculative decoding). */
+  draft_files?: Record<string, BlobSource>;
+  template?: string;
+  system?: string;
+  parameters?: ModelOptions;
+  /** Messages placed before every conversation with the model. */
+  messages?: ChatMessage[];
+  license?: string | string[];
+  /** Quantize to this level, e.g. `q4_K_M`. */
+  quantize?: string;
+  draft_quantize?: string;
+  /** The Ollama that serves the model (a remote model). */
+  remote_host?: string;
+  renderer?: string;
+  parser?: string;
+  /** The lowest Ollama version that may run the model. */
+  requires?: string;
+  info?: Record<string, unknown>;
+}
+
+/** What `webSearch` sends to ollama.com. */
+export interface WebSearchRequest {
+  query: string;
+  /** Sent as `max_results`. */
+  maxResults?: number;
+}
+
+export interface WebSearchResult {
+  title: string;
+  url: string;
+  content: string;
+}
+
+export interface WebSearchResponse {
+  results: WebSearchResult[];
+}
+
+/** What `webFetch` sends to ollama.com. */
+export interface WebFetchRequest {
+  url: string;
+}
+
+export interface WebFetchResponse {
+  title: string;
+  content: string;
+  /** The page's links (`[]` when Ollama sent none). */
+  links: string[];
+}

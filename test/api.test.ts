@@ -150,17 +150,6 @@ describe('models and embeddings', () => {
     expect(error).toMatchObject({ kind: 'model_not_found', message: 'pull model manifest: file does not exist' });
   });
 
-  it('pull$ aborts on unsubscribe', async () => {
-    const slow = await startTestServer({ pullable: { big: {} }, pullDelayMs: 5_000 });
-    const slowClient = new OllamaClient({ host: slow.url });
-    const subscription = slowClient.pull$('big').subscribe();
-    await slow.until(() => slow.requests.length === 1);
-    subscription.unsubscribe();
-    await slow.until(() => slow.requests[0]!.disconnectedAt);
-    await slowClient.close();
-    await slow.close();
-  });
-
   it('embed returns one vector per input', async () => {
     const [one] = await client.embed({ input: 'hello' });
     const many = await client.embed({ model: 'llama', input: ['hello', 'world'] });

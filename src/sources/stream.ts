@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { DEFAULT_MAX_ANSWER_BYTES, OllamaConfigError, type Timeouts } from '../config.js';
 import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
 import { preview } from '../protocol/report.js';
-import type { TransportRequest, TransportResponse } from '../transport/transport.js';
+import type { RequestBody, TransportRequest, TransportResponse } from '../transport/transport.js';
 import { DEFAULT_MAX_LINE_BYTES, NdjsonSplitter } from './ndjson.js';
 import { TextBuffer } from '../textBuffer.js';
 import { PhaseTimers, timeoutError } from './timers.js';
@@ -22,6 +22,8 @@ export interface StreamSpec<T> {
   emptyBodyIsAnswer?: boolean;
   /** The answer is one JSON document, not a stream of lines: no line-length cap applies. */
   singleAnswer?: boolean;
+  /** Sent instead of `body` as JSON: bytes of another type (a blob), made anew for each subscription. */
+  upload?: { contentType: string; body(): RequestBody };
 }
 
 /** Everything a request needs from its client, resolved at subscription. */
@@ -63,11 +65,13 @@ const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/
  * bug and throws at once instead of failing every subscription as if the network had.
  */
 export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: StreamSpec<T>): Observable<T> {
-  const body = serialise(spec.body);
+  const json = serialise(spec.body);
+  const bodyHeaders = spec.upload ? { 'content-type': spec.upload.contentType, accept: 'application/json' } : JSON_HEADERS;
   return new Observable<T>((subscriber) => {
     const context = resolveContext();
     const maxAnswerBytes = context.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     const secrets = context.secrets ?? [];
+    const body = spec.upload ? spec.upload.body() : json;
     const abort = new AbortController();
     const splitter = new NdjsonSplitter(spec.singleAnswer ? maxAnswerBytes : DEFAULT_MAX_LINE_BYTES);
     const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
@@ -133,7 +137,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
         .send({
           method: spec.method,
           url: context.baseUrl + spec.path,
-          headers: body === undefined ? context.headers : { ...JSON_HEADERS, ...context.headers },
+          headers: body === undefined ? context.headers : { ...bodyHeaders, ...context.headers },
           body,
           signal: abort.signal,
         })
@@ -143,10 +147,15 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       if (subscriber.closed) return;
       if (response.status < 200 || response.status >= 300) {
         const text = await readErrorBody(response, (ms, onSettle) => timers.settleWithin(ms, onSettle, true));
-        throw errorFromResponse(response.status, text, {
-          retryAfter: response.header('retry-after'),
-          location: response.header('location'),
-        });
+        throw withRoute(
+          errorFromResponse(response.status, text, {
+            retryAfter: response.header('retry-after'),
+            location: response.header('location'),
+          }),
+          response.status,
+          text,
+          spec,
+        );
       }
       let gotBytes = false;
       try {
@@ -224,6 +233,16 @@ function answerTooLong(path: string, max: number): OllamaError {
     'protocol',
     `Ollama's answer to ${path} is longer than ${max} bytes (maxAnswerBytes); reading was stopped to bound memory`,
   );
+}
+
+/**
+ * A 404 or 405 without Ollama's JSON is the router's own answer (gin's `404 page not found`): the
+ * server has no such route — an older Ollama, or not Ollama at all — which the message says, naming it.
+ */
+function withRoute(error: OllamaError, status: number, body: string, spec: StreamSpec<unknown>): OllamaError {
+  if ((status !== 404 && status !== 405) || error.kind !== 'http' || body.trimStart().startsWith('{')) return error;
+  const why = status === 404 ? 'the server has no such route' : 'the server has this route, but not for this method';
+  return new OllamaError('http', `${error.message} (${spec.method} ${spec.path}: ${why})`, { statusCode: status, cause: error });
 }
 
 function serialise(body: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -68,16 +69,25 @@ export interface RecordedRequest {
   disconnectedAt?: number;
   /** Which TCP connection carried it (1-based, in accept order): equal ids mean a reused socket. */
   connection: number;
+  /** A blob upload: the bytes received so far. */
+  uploadedBytes?: number;
 }
 
 export interface TestServerOptions {
   models?: Record<string, ModelScript>;
   /** Models `/api/pull` can download (with progress lines); pulling any other name fails like Ollama. */
   pullable?: Record<string, ModelScript>;
-  /** Pause between pull progress lines. */
+  /** Pause between the progress lines of pull, push and create. */
   pullDelayMs?: number;
   /** Pause before answering `/api/show`: a slow disk or registry lookup. */
   showDelayMs?: number;
+  /**
+   * Answers `/api/web_search` and `/api/web_fetch` as ollama.com does, demanding
+   * `Authorization: Bearer <apiKey>` (401 `unauthorized` otherwise). Without it those routes are absent, as in Ollama.
+   */
+  webApiKey?: string;
+  /** Pause after each piece of a blob upload received: a slow link, for progress and cancellation tests. */
+  blobDelayMs?: number;
   port?: number;
 }
 
@@ -89,6 +99,8 @@ export interface TestServer {
   readonly connectionCount: number;
   /** TCP connections open now. */
   readonly openConnections: number;
+  /** Blobs uploaded to `/api/blobs/<digest>` (their digests, verified, and sizes); a test may add its own. */
+  readonly blobs: Map<string, number>;
   setModel(name: string, script: ModelScript): void;
   /** Resolves when `predicate` holds, re-checked on every server event; rejects after `timeoutMs`. */
   until(predicate: () => unknown, timeoutMs?: number): Promise<void>;
@@ -119,6 +131,7 @@ const CORS_HEADERS = {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const models = new Map(Object.entries(options.models ?? {}));
   const loaded = new Set<string>();
+  const blobs = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -164,23 +177,41 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, gone: AbortSignal) {
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') return void req.resume().once('end', () => res.writeHead(204).end());
+    const known = routeOf(record.path, Boolean(options.webApiKey));
+    // gin's answers (routes.go sets HandleMethodNotAllowed): plain text, the body never read.
+    if (!known) return void ginError(req, res, 404, '404 page not found');
+    if (!known.methods.includes(record.method)) {
+      res.setHeader('allow', known.methods.join(', '));
+      return void ginError(req, res, 405, '405 method not allowed');
+    }
+    // A blob can be gigabytes: it is hashed as it arrives, never buffered like a JSON body.
+    if (known.route === '/api/blobs/:digest') return blob(req, res, record, decodeURIComponent(record.path.slice('/api/blobs/'.length)), gone);
     await parseBody(req, res, record);
     changed();
     if (res.writableEnded) return;
-    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const route = `${record.method} ${record.path}`;
     switch (route) {
       case 'POST /api/generate':
       case 'POST /api/chat':
         return answer(res, record, route === 'POST /api/chat', gone);
       case 'GET /api/version':
+      case 'HEAD /api/version':
         return sendJson(res, 200, { version: '0.12.0-test' });
       case 'GET /api/tags':
+      case 'HEAD /api/tags':
         return sendJson(res, 200, { models: [...models].map(([name, script]) => modelInfo(name, script)) });
       case 'GET /api/ps':
         return sendJson(res, 200, { models: [...loaded].map((name) => runningModel(name, models.get(name))) });
       case 'POST /api/pull':
-        return pull(res, String(record.body?.model ?? record.body?.name ?? ''), gone);
+        return progressAnswer(res, record.body, gone, pull(String(record.body?.model ?? record.body?.name ?? '')));
+      case 'POST /api/push':
+        return progressAnswer(res, record.body, gone, push(record.body));
+      case 'POST /api/create':
+        return progressAnswer(res, record.body, gone, create(record.body));
+      case 'POST /api/web_search':
+      case 'POST /api/web_fetch':
+        return web(res, record, route === 'POST /api/web_search');
       case 'POST /api/embed':
         return embed(res, record.body ?? {});
       case 'POST /api/show':
@@ -193,7 +224,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       case 'HEAD /':
         return void res.writeHead(200, { 'content-type': 'text/plain' }).end('Ollama is running');
       default:
-        return sendJson(res, 404, { error: `no route ${route}` });
+        return sendJson(res, 501, { error: `the test server does not implement ${route}` });
     }
   }
 
@@ -205,24 +236,158 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     return true;
   }
 
-  async function pull(res: ServerResponse, model: string, gone: AbortSignal) {
-    if (!model) return sendJson(res, 400, { error: 'model is required' });
-    res.writeHead(200, { 'content-type': NDJSON });
-    const progress = (line: object) => write(res, JSON.stringify(line) + '\n');
-    if (!(await progress({ status: 'pulling manifest' }))) return;
-    const script = models.get(model) ?? options.pullable?.[model];
-    if (!script) return void res.end(JSON.stringify({ error: 'pull model manifest: file does not exist' }) + '\n');
-    const digest = `sha256:${'ab'.repeat(32)}`;
-    const total = 4_000_000;
-    for (let completed = 0; completed <= total; completed += 1_000_000) {
+  /**
+   * Ollama's progress endpoints: each line as it comes, an error as the last line — or, when it
+   * comes first, as the HTTP status (500 unless it names one) with a JSON body; `stream: false`
+   * answers only the last line (routes.go's streamResponse and waitForStream).
+   */
+  async function progressAnswer(res: ServerResponse, body: Record<string, unknown> | undefined, gone: AbortSignal, lines: AsyncIterable<ProgressItem>) {
+    if (!body) return sendJson(res, 400, { error: 'missing request body' });
+    let latest: ProgressItem = {};
+    let first = true;
+    for await (const item of lines) {
+      if (gone.aborted) return;
+      if (body.stream === false) {
+        if (item.error === undefined) latest = item;
+        else return sendJson(res, item.httpStatus ?? 500, { error: item.error });
+        continue;
+      }
+      if (first && item.error !== undefined) return sendJson(res, item.httpStatus ?? 500, { error: item.error });
+      if (first) res.writeHead(200, { 'content-type': NDJSON });
+      first = false;
+      const { httpStatus: _, ...line } = item;
+      if (item.error !== undefined) return void res.end(JSON.stringify(line) + '\n');
+      if (!(await write(res, JSON.stringify(line) + '\n'))) return;
       if (!(await pause(options.pullDelayMs, gone))) return;
-      if (!(await progress({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed }))) return;
     }
-    for (const status of ['verifying sha256 digest', 'writing manifest']) {
-      if (!(await progress({ status }))) return;
-    }
+    if (body.stream === false) return sendJson(res, 200, latest);
+    res.end();
+  }
+
+  /** A layer's transfer in four steps, as pull and push report it. */
+  function* transfer(verb: string, digest: string): Generator<ProgressItem> {
+    const total = 4_000_000;
+    for (let completed = 0; completed <= total; completed += 1_000_000) yield { status: `${verb} ${digest.slice(7, 19)}`, digest, total, completed };
+  }
+
+  async function* pull(model: string): AsyncGenerator<ProgressItem> {
+    if (!model) return yield { error: 'model is required', httpStatus: 400 };
+    yield { status: 'pulling manifest' };
+    const script = models.get(model) ?? options.pullable?.[model];
+    if (!script) return yield { error: 'pull model manifest: file does not exist' };
+    yield* transfer('pulling', `sha256:${'ab'.repeat(32)}`);
+    yield { status: 'verifying sha256 digest' };
+    yield { status: 'writing manifest' };
     models.set(model, script);
-    res.end(JSON.stringify({ status: 'success' }) + '\n');
+    yield { status: 'success' };
+  }
+
+  async function* push(body: Record<string, unknown> | undefined): AsyncGenerator<ProgressItem> {
+    const model = String(body?.model || body?.name || '');
+    if (!model) return yield { error: 'model is required', httpStatus: 400 };
+    yield { status: 'retrieving manifest' };
+    if (!models.has(model)) {
+      yield { status: "couldn't retrieve manifest" };
+      return yield { error: `open /root/.ollama/models/manifests/registry.ollama.ai/library/${model}/latest: no such file or directory` };
+    }
+    yield* transfer('pushing', `sha256:${'cd'.repeat(32)}`);
+    yield* transfer('pushing', `sha256:${'ef'.repeat(32)}`);
+    yield { status: 'pushing manifest' };
+    yield { status: 'success' };
+  }
+
+  /** `/api/create` with Ollama's checks, in its order and words (server/create.go). */
+  async function* create(body: Record<string, unknown> = {}): AsyncGenerator<ProgressItem> {
+    const fileMaps = (['files', 'draft_files'] as const).map((field) => digestMap(body[field]));
+    const adapters = digestMap(body.adapters);
+    for (const files of fileMaps) {
+      for (const [name, digest] of files) {
+        if (!isValidPath(name)) return yield { error: 'file path must be relative', httpStatus: 400 };
+        if (!digest) return yield { error: 'invalid digest format', httpStatus: 400 };
+      }
+    }
+    if (adapters.some(([, digest]) => !digest)) return yield { error: 'invalid digest format', httpStatus: 400 };
+    const name = String(body.model || body.name || '');
+    if (!name) return yield { error: 'invalid model name', httpStatus: 400 };
+    const [files] = fileMaps;
+    let script: ModelScript = {};
+    if (typeof body.from === 'string' && body.from) {
+      const base = models.get(body.from);
+      if (!base) {
+        yield { status: 'pulling manifest' };
+        return yield { error: 'pull model manifest: file does not exist' };
+      }
+      script = base;
+      yield { status: `using existing layer sha256:${'ab'.repeat(32)}` };
+    } else if (files!.length > 0) {
+      yield { status: 'parsing GGUF' };
+    } else {
+      return yield { error: "neither 'from' or 'files' was specified", httpStatus: 400 };
+    }
+    for (const [, digest] of [...fileMaps.flat(), ...adapters]) {
+      if (!blobs.has(digest)) return yield { error: `open /root/.ollama/models/blobs/${digest.replace(':', '-')}: no such file or directory` };
+      yield { status: `using existing layer ${digest}` };
+    }
+    for (const field of ['template', 'system', 'parameters', 'messages', 'license'] as const) {
+      if (body[field] === undefined) continue;
+      const digest = createHash('sha256').update(JSON.stringify(body[field])).digest('hex');
+      yield { status: `creating new layer sha256:${digest}` };
+    }
+    yield { status: 'writing manifest' };
+    models.set(name, script);
+    changed();
+    yield { status: 'success' };
+  }
+
+  /** `HEAD` and `POST /api/blobs/:digest` (routes.go's HeadBlobHandler and CreateBlobHandler). */
+  async function blob(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, digest: string, gone: AbortSignal) {
+    if (!/^sha256[:-][0-9a-fA-F]{64}$/.test(digest)) {
+      req.resume();
+      return sendJson(res, 400, { error: 'invalid digest format' });
+    }
+    if (record.method === 'HEAD') {
+      req.resume();
+      if (blobs.has(digest)) return void res.writeHead(200).end();
+      return sendJson(res, 404, { error: `blob ${JSON.stringify(digest)} not found` });
+    }
+    if (blobs.has(digest)) {
+      req.resume();
+      return void res.writeHead(200).end();
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    record.uploadedBytes = 0;
+    for await (const part of req as AsyncIterable<Buffer>) {
+      hash.update(part);
+      size += part.length;
+      record.uploadedBytes = size;
+      changed();
+      if (!(await pause(options.blobDelayMs, gone))) return;
+    }
+    const received = `sha256:${hash.digest('hex')}`;
+    if (received !== digest) return sendJson(res, 400, { error: `digest mismatch, expected ${JSON.stringify(digest)}, got ${JSON.stringify(received)}` });
+    blobs.set(digest, size);
+    res.writeHead(201).end();
+  }
+
+  /** ollama.com's web search and fetch: deterministic answers, a bearer key required. */
+  function web(res: ServerResponse, record: RecordedRequest, search: boolean) {
+    if (record.headers.authorization !== `Bearer ${options.webApiKey}`) return sendJson(res, 401, { error: 'unauthorized' });
+    const body = record.body ?? {};
+    if (search) {
+      const query = String(body.query ?? '');
+      if (!query) return sendJson(res, 400, { error: 'query is required' });
+      const count = Math.min(10, Math.max(1, Number(body.max_results ?? 5)));
+      const results = Array.from({ length: count }, (_, i) => ({
+        title: `Result ${i + 1} for ${query}`,
+        url: `https://example.com/${encodeURIComponent(query)}/${i + 1}`,
+        content: `What the web says about ${query}, part ${i + 1}.`,
+      }));
+      return sendJson(res, 200, { results });
+    }
+    const url = String(body.url ?? '');
+    if (!url) return sendJson(res, 400, { error: 'url is required' });
+    sendJson(res, 200, { title: `Page at ${url}`, content: `The text of ${url}.`, links: [`${url}/about`, `${url}/contact`] });
   }
 
   function embed(res: ServerResponse, body: Record<string, unknown>) {
@@ -344,6 +509,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    blobs,
     get connectionCount() {
       return connectionCount;
     },
@@ -381,6 +547,66 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       });
     },
   };
+}
+
+/** One line of a progress endpoint, or its failure (`httpStatus` is what gin answers when it comes first). */
+interface ProgressItem {
+  status?: string;
+  digest?: string;
+  total?: number;
+  completed?: number;
+  error?: string;
+  httpStatus?: number;
+}
+
+/** Ollama's routes (routes.go) and their methods, in gin's order for the `Allow` header. */
+const ROUTES: Record<string, readonly string[]> = {
+  '/': ['HEAD', 'GET'],
+  '/api/version': ['HEAD', 'GET'],
+  '/api/status': ['GET'],
+  '/api/pull': ['POST'],
+  '/api/push': ['POST'],
+  '/api/tags': ['HEAD', 'GET'],
+  '/api/show': ['POST'],
+  '/api/delete': ['DELETE'],
+  '/api/me': ['POST'],
+  '/api/signout': ['POST'],
+  '/api/create': ['POST'],
+  '/api/blobs/:digest': ['HEAD', 'POST'],
+  '/api/copy': ['POST'],
+  '/api/experimental/web_search': ['POST'],
+  '/api/experimental/web_fetch': ['POST'],
+  '/api/ps': ['GET'],
+  '/api/generate': ['POST'],
+  '/api/chat': ['POST'],
+  '/api/embed': ['POST'],
+  '/api/embeddings': ['POST'],
+};
+/** ollama.com's own routes, served when the test server stands in for it. */
+const OLLAMA_COM_ROUTES: Record<string, readonly string[]> = { '/api/web_search': ['POST'], '/api/web_fetch': ['POST'] };
+
+function routeOf(path: string, ollamaCom: boolean): { route: string; methods: readonly string[] } | undefined {
+  const route = /^\/api\/blobs\/[^/]+$/.test(path) ? '/api/blobs/:digest' : path;
+  const methods = ROUTES[route] ?? (ollamaCom ? OLLAMA_COM_ROUTES[route] : undefined);
+  return methods && { route, methods };
+}
+
+/** gin's own 404 and 405: plain text, and the request body left unread (drained here so the socket stays usable). */
+function ginError(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+  req.resume();
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+}
+
+/** A create request's `files`-like map as [name, digest] pairs ('' for a digest that is not a string). */
+function digestMap(value: unknown): [string, string][] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).map(([name, digest]) => [name, typeof digest === 'string' ? digest : '']);
+}
+
+/** Go's fs.ValidPath: a relative, slash-separated path without empty, `.` or `..` elements. */
+function isValidPath(name: string): boolean {
+  if (name === '.') return true;
+  return name.split('/').every((element) => element !== '' && element !== '.' && element !== '..');
 }
 
 /** The NDJSON lines of one scripted answer, in Ollama's exact shapes and key order (api/types.go). */

@@ -1,10 +1,15 @@
-import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import type { Dispatcher } from 'undici';
+import type { FetchFunction, FetchResponse, Transport, TransportRequest, TransportResponse } from './transport.js';
 
 /**
- * Browser transport over the platform's `fetch`. The browser owns the connection pool, so
- * destroying only aborts the running requests.
+ * Transport over a `fetch`: the browser's, or any the client was given (`dispatcher`, when given,
+ * goes along in the init, as Node's and undici's fetch read it). The fetch owns the connection
+ * pool, so destroying only aborts the running requests.
  */
-export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): Transport {
+export function createFetchTransport(
+  fetchImpl: FetchFunction = globalThis.fetch.bind(globalThis),
+  dispatcher?: Dispatcher,
+): Transport {
   const running = new Set<AbortController>();
   return {
     async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
@@ -23,7 +28,12 @@ export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.
       if (signal.aborted) forward();
       try {
         // Never followed: a redirect could carry the Authorization header to another origin.
-        const response = await fetchImpl(url, { method, headers, body, signal: controller.signal, redirect: 'manual' });
+        const init: Parameters<FetchFunction>[1] = { method, headers, signal: controller.signal, redirect: 'manual' };
+        if (body !== undefined) init.body = body;
+        // fetch sends a streamed body only when told it may still be sending as the answer comes.
+        if (body instanceof ReadableStream) init.duplex = 'half';
+        if (dispatcher) init.dispatcher = dispatcher;
+        const response = await fetchImpl(url, init);
         return {
           status: response.status,
           header: (name) => response.headers.get(name) ?? undefined,
@@ -42,7 +52,7 @@ export function createFetchTransport(fetchImpl: typeof fetch = globalThis.fetch.
   };
 }
 
-async function readStream(response: Response, onBytes: (bytes: Uint8Array) => void): Promise<void> {
+async function readStream(response: FetchResponse, onBytes: (bytes: Uint8Array) => void): Promise<void> {
   if (!response.body) return;
   const reader = response.body.getReader();
   try {

@@ -1,7 +1,20 @@
+import { type Observable, throwError } from 'rxjs';
+import { OllamaConfigError } from '../config.js';
+import type { PullProgress } from '../types.js';
 import { createFetchTransport } from './fetch.js';
 import type { Transport, TransportOptions } from './transport.js';
 
-/** The transport of the browser build: `fetch`, which owns its own connections. */
-export function createPlatformTransport(_options: TransportOptions): Transport {
-  return createFetchTransport();
+/** The transport of the browser build: `fetch` (the page's, or the one the client was given), which owns its own connections. */
+export function createPlatformTransport(options: TransportOptions): Transport {
+  return createFetchTransport(options.fetch);
+}
+
+/**
+ * Uploading a model's files is Node's job (they are gigabytes on disk); keeping it out of the
+ * browser build keeps every page's bundle small. A browser names files by digests already uploaded.
+ */
+export function uploadBlob$(): Observable<PullProgress> {
+  return throwError(
+    () => new OllamaConfigError('Invalid ollama-rx create request: files are uploaded from Node only; in a browser, name each file by the sha256 digest of a blob already uploaded'),
+  );
 }

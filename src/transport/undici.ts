@@ -1,24 +1,37 @@
-import { Agent } from 'undici';
-import type { Transport, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
+import { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import type { RequestBody, Transport, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /**
- * Node transport: one keep-alive undici `Agent` per client. undici's own 300 s header and body
- * timeouts are off, because Ollama sends no header until the model is loaded; the sources apply
- * their per-phase timeouts instead.
+ * Node transport: one keep-alive undici `Agent` per client, or the caller's `dispatcher` (a proxy
+ * agent). undici's own 300 s header and body timeouts are off, on every request, because Ollama
+ * sends no header until the model is loaded; the sources apply their per-phase timeouts instead.
  */
 export function createUndiciTransport(options: TransportOptions = {}): Transport {
-  const agent = new Agent({
-    connections: options.maxConnections ?? null,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
-  });
+  const own = options.dispatcher
+    ? undefined
+    : new Agent({
+        connections: options.maxConnections ?? null,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+      });
+  const dispatcher: Dispatcher = own ?? options.dispatcher!;
   return {
     async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
       const { origin, pathname, search } = new URL(url);
-      const response = await agent.request({ origin, path: pathname + search, method, headers, body, signal });
+      const response = await dispatcher.request({
+        origin,
+        path: pathname + search,
+        method,
+        headers,
+        body: toUndiciBody(body),
+        signal,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
       const stream = response.body;
       return {
         status: response.statusCode,
@@ -37,6 +50,13 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
         text: () => stream.text(),
       };
     },
-    destroy: () => agent.destroy(),
+    // A caller's dispatcher is theirs to close; the client's close() still aborts every request
+    // running through it, since each source aborts its own request when the client closes.
+    destroy: async () => own?.destroy(),
   };
+}
+
+/** undici streams a `Readable` body with backpressure and destroys it on abort, which cancels the stream (closing its file). */
+function toUndiciBody(body: RequestBody | undefined): string | Uint8Array | Readable | undefined {
+  return body instanceof ReadableStream ? Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>) : body;
 }

@@ -1,0 +1,123 @@
+import { Observable, catchError, concatMap, endWith, ignoreElements, of, throwError } from 'rxjs';
+import { OllamaConfigError } from '../config.js';
+import { OllamaError } from '../errors.js';
+import { decodeNothing } from '../protocol/responses.js';
+import { readFileSource } from '../transport/files.js';
+import type { RequestBody } from '../transport/transport.js';
+import type { BlobSource, PullProgress } from '../types.js';
+import type { Exchange } from './createRequest.js';
+
+/** A blob ready to upload: its name in Ollama and its bytes, read only if they must be sent. */
+interface Blob {
+  digest: string;
+  size: number;
+  read(signal: AbortSignal): Uint8Array | AsyncIterable<Uint8Array>;
+}
+
+const EMPTY_ANSWER = { decode: decodeNothing, isLast: () => true, emptyBodyIsAnswer: true, singleAnswer: true } as const;
+
+/**
+ * Uploads `source` as a blob unless Ollama already has it (`HEAD /api/blobs/<digest>` answers 200),
+ * reporting `copying file <digest>` progress as the bytes go out; `onDigest` learns the blob's name
+ * first. A file is streamed from disk, never held whole in memory. Unsubscribing aborts the upload.
+ */
+export function uploadBlob$(exchange: Exchange, source: BlobSource, onDigest: (digest: string) => void): Observable<PullProgress> {
+  return prepare$(source).pipe(
+    concatMap((blob) => {
+      onDigest(blob.digest);
+      const path = `/api/blobs/${blob.digest}`;
+      const line = (completed: number) => progressLine(blob, completed);
+      const exists$ = exchange({ ...EMPTY_ANSWER, method: 'HEAD', path }).pipe(
+        ignoreElements(),
+        endWith(true),
+        catchError((error: unknown) => (error instanceof OllamaError && error.statusCode === 404 ? of(false) : throwError(() => error))),
+      );
+      const upload$ = new Observable<PullProgress>((subscriber) => {
+        let reported = -1;
+        const report = (completed: number) => {
+          // One line per whole percent: a 4 GB file would otherwise make 60 000 lines.
+          const percent = blob.size ? Math.floor((completed / blob.size) * 100) : 100;
+          if (percent === reported) return;
+          reported = percent;
+          subscriber.next(line(completed));
+        };
+        report(0);
+        return exchange({
+          ...EMPTY_ANSWER,
+          method: 'POST',
+          path,
+          upload: { contentType: 'application/octet-stream', body: () => counted(blob, report) },
+        }).subscribe({
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            report(blob.size);
+            subscriber.complete();
+          },
+        });
+      });
+      return exists$.pipe(concatMap((exists) => (exists ? of(line(blob.size)) : upload$)));
+    }),
+  );
+}
+
+function progressLine(blob: Blob, completed: number): PullProgress {
+  const percent = blob.size ? Math.min(100, (completed / blob.size) * 100) : 100;
+  return { status: `copying file ${blob.digest}`, digest: blob.digest, total: blob.size, completed, percent };
+}
+
+/** The blob's digest: a file is read once to learn it (and again only to upload it), bytes are hashed as they are. */
+function prepare$(source: BlobSource): Observable<Blob> {
+  return new Observable<Blob>((subscriber) => {
+    const abort = new AbortController();
+    const prepared: Promise<Blob> =
+      typeof source === 'string'
+        ? readFileSource(source, abort.signal).catch((cause: unknown) => {
+            if (cause instanceof OllamaConfigError) throw cause;
+            // Node's errors may come from another realm (a test runner's), so not `instanceof Error`.
+            const message = (cause as { message?: unknown } | undefined)?.message;
+            const why = typeof message === 'string' ? message : String(cause);
+            throw new OllamaConfigError(`Invalid ollama-rx create request: cannot read the file "${source}": ${why}`, { cause });
+          })
+        : sha256(source).then((digest) => ({ digest, size: source.byteLength, read: () => source }));
+    prepared.then(
+      (blob) => {
+        subscriber.next(blob);
+        subscriber.complete();
+      },
+      (error: unknown) => {
+        if (!abort.signal.aborted) subscriber.error(error);
+      },
+    );
+    return () => abort.abort();
+  });
+}
+
+/**
+ * The blob's bytes as a stream both transports send (fetch with `duplex: 'half'`), counted as the
+ * transport pulls them; a file is opened only when the upload starts, and closed when the transport
+ * cancels (an abort), not at garbage collection.
+ */
+function counted(blob: Blob, report: (completed: number) => void): RequestBody {
+  const abort = new AbortController();
+  const bytes = blob.read(abort.signal);
+  if (bytes instanceof Uint8Array) return bytes;
+  const chunks = bytes[Symbol.asyncIterator]();
+  let completed = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await chunks.next();
+      if (done) return controller.close();
+      controller.enqueue(value);
+      report((completed += value.byteLength));
+    },
+    async cancel() {
+      abort.abort();
+      await chunks.return?.();
+    },
+  });
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return `sha256:${Array.from(hash, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
