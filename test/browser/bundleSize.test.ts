@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BUDGET_BYTES = 15 * 1024;
+// 15 kB until the client that fromOllama carries gained push$, create$, load/unload, webSearch/webFetch
+// and the fetch/dispatcher options (issue 11): 16.1 kB measured then. File uploads stay out of the browser build.
+const BUDGET_BYTES = 17 * 1024;
 
 it(`keeps fromOllama + collectText for browsers under ${BUDGET_BYTES / 1024} kB min+gzip, without rxjs and undici`, () => {
   const script = join(__dirname, '..', '..', 'scripts', 'bundle-size.mjs');
