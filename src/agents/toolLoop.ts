@@ -68,6 +68,10 @@ export function toolLoop(
   options: ToolLoopOptions & RequestOptions = {},
 ): Observable<ToolEvent> {
   const chat: ChatRequest = Array.isArray(request) ? { messages: request } : request;
+  // Spread into each round's history below: a missing list would fail as a TypeError mid-run.
+  if (!Array.isArray(chat?.messages)) {
+    throw new OllamaConfigError(`Invalid ollama-rx request: messages must be an array of chat messages, got ${describe(chat?.messages)}`);
+  }
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new OllamaConfigError(`maxSteps must be a whole number of at least 1, not ${String(maxSteps)}`);
   const definitions = toolDefinitions(tools);
@@ -110,14 +114,26 @@ const done = (messages: ChatMessage[], text: string, reason: 'answer' | 'maxStep
   reason,
 });
 
-/** The tools' definitions as Ollama's `tools` field. */
+/**
+ * The tools' definitions as Ollama's `tools` field. A tool without `execute` is the caller's bug:
+ * caught here, before any request, not reported to the model as a failed call round after round.
+ */
 function toolDefinitions(tools: Tools): ToolDefinition[] {
+  if (typeof tools !== 'object' || tools === null || Array.isArray(tools)) {
+    throw new OllamaConfigError(`Invalid ollama-rx tools: an object of named tools ({ name: { parameters, execute } }) was expected, got ${describe(tools)}`);
+  }
   return Object.entries(tools).map(([name, tool]) => {
+    if (typeof tool?.execute !== 'function') {
+      const got = typeof tool === 'object' && tool !== null ? tool.execute : tool;
+      throw new OllamaConfigError(`Invalid ollama-rx tools: tool '${name}' has no execute function (got ${describe(got)})`);
+    }
     const definition: ToolDefinition = { type: 'function', function: { name, parameters: tool.parameters } };
     if (tool.description !== undefined) definition.function.description = tool.description;
     return definition;
   });
 }
+
+const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
 /** One call: its result (or reported error) as events, its `tool` message handed to `answer`. */
 function runCall(tools: Tools, call: ToolCall, toolErrors: 'report' | 'fail', answer: (message: ChatMessage) => void): Observable<ToolEvent> {

@@ -6,7 +6,7 @@ import { conversation } from '../../src/sources/conversation.js';
 import { runTools$ } from '../../src/sources/runTools.js';
 import { simulatedToolModel } from '../../src/testing/simulated.js';
 import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
-import type { ChatMessage, ToolCall } from '../../src/types.js';
+import type { ChatMessage, ChatRequest, ToolCall } from '../../src/types.js';
 import { settle } from '../helpers.js';
 
 type Body = RecordedRequest['body'];
@@ -222,6 +222,36 @@ describe('runTools$', () => {
     it('must be a whole number of at least 1', () => {
       expect(() => client.runTools$(question, weatherTools(), { maxSteps: 0 })).toThrow(OllamaConfigError);
       expect(() => client.runTools$(question, weatherTools(), { maxSteps: 1.5 })).toThrow(/maxSteps must be a whole number of at least 1, not 1.5/);
+    });
+  });
+
+  describe('bad tools are configuration errors, before anything is sent', () => {
+    it('tools that are not an object of named tools', async () => {
+      const before = server.requests.length;
+      expect(() => client.runTools$(question, null as unknown as Tools)).toThrow(
+        new OllamaConfigError('Invalid ollama-rx tools: an object of named tools ({ name: { parameters, execute } }) was expected, got null'),
+      );
+      expect(() => client.runTools$(question, [] as unknown as Tools)).toThrow(/tools: an object of named tools .* got an array/);
+      // The standalone source emits it on subscription.
+      const { error } = await settle(runTools$(question, undefined as unknown as Tools, { client }));
+      expect(error).toBeInstanceOf(OllamaConfigError);
+      expect(requestsSince(before)).toHaveLength(0);
+    });
+
+    it('a tool without an execute function names the tool', async () => {
+      const before = server.requests.length;
+      const tools = { ...weatherTools(), get_time: { parameters: { type: 'object' } } } as unknown as Tools;
+      expect(() => client.runTools$(question, tools)).toThrow(
+        new OllamaConfigError("Invalid ollama-rx tools: tool 'get_time' has no execute function (got undefined)"),
+      );
+      expect(() => client.runTools$(question, { get_time: null } as unknown as Tools)).toThrow(/tool 'get_time' has no execute function \(got null\)/);
+      expect(requestsSince(before)).toHaveLength(0);
+    });
+
+    it('a request without messages', () => {
+      expect(() => client.runTools$({ model: 'agent' } as ChatRequest, weatherTools())).toThrow(
+        new OllamaConfigError('Invalid ollama-rx request: messages must be an array of chat messages, got undefined'),
+      );
     });
   });
 
