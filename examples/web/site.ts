@@ -9,6 +9,7 @@ import { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse, cr
 import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildContext, type OutputFile, type Plugin, context } from 'esbuild';
@@ -119,7 +120,9 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: URL): void {
     const answerHeaders: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name)) answerHeaders[name] = value;
     res.writeHead(answer.statusCode ?? 502, answerHeaders);
-    answer.pipe(res);
+    // Not `pipe`: an answer cut off mid-body (Ollama's process gone) must cut the browser's off too,
+    // or the page waits for the rest forever. `pipeline` destroys `res` when `answer` ends early.
+    pipeline(answer, res, () => {});
   });
   forwarded.on('error', (error) => (res.headersSent ? res.destroy() : fail(res, 502, error)));
   // The browser went away (Stop, a new question, a closed page): Ollama must see it go too.

@@ -1,10 +1,13 @@
 // `npm run demo -- --web` for real: the command runs as a user starts it (its Ollama is the test server
 // here, so the test sees every request and disconnect), and Chromium drives the page it serves through
 // the stable data-testid hooks, as a user's own end-to-end suite would.
+import { type AddressInfo, createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import { OllamaClient } from '../../src/client.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { tokenize } from '../../src/testing/simulated.js';
 import { type Spawned, spawnExample } from '../examples/spawn.js';
+import { settle } from '../helpers.js';
 import { chromiumMissing, launchChromium } from './launch.js';
 
 jest.setTimeout(60_000);
@@ -219,5 +222,32 @@ test('without OLLAMA_HOST it serves the app on the simulated model, with /api on
     expect(demo.stderr()).toBe('');
   } finally {
     if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
+  }
+}, 120_000);
+
+// No browser needed: the page's proxy passes a cut-off answer on as cut off, as Ollama's own socket would.
+test('an Ollama whose answer stops mid-body (its process gone) ends the proxied answer too: a network error, not a stall', async () => {
+  // A real socket that sends one line of a chunked answer, then closes (FIN) without the last chunk.
+  const ollama = createServer((socket) =>
+    socket.once('data', () => {
+      const line = '{"model":"m","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"one"},"done":false}\n';
+      socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n${line.length.toString(16)}\r\n${line}\r\n`);
+    }),
+  );
+  await new Promise<void>((resolve) => ollama.listen(0, '127.0.0.1', resolve));
+  const demo = spawnExample(['demo', '--web'], { OLLAMA_HOST: `http://127.0.0.1:${(ollama.address() as AddressInfo).port}`, OLLAMA_MODEL: 'm' });
+  // Ample: without the end passed on, only this timeout would end the answer.
+  const client = new OllamaClient({ host: new URL(await firstUrl(demo)).origin, model: 'm', timeouts: { idle: 30_000 } });
+  try {
+    const { values, error } = await settle(client.chat$([{ role: 'user', content: 'Count.' }]));
+    expect(values.map((chunk) => chunk.text)).toEqual(['one']);
+    expect(error).toMatchObject({ kind: 'network', partialText: 'one' });
+    demo.child.kill('SIGINT');
+    expect(await demo.exit).toBe(0);
+    expect(demo.stderr()).toBe('');
+  } finally {
+    await client.close();
+    if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
+    await new Promise((resolve) => ollama.close(resolve));
   }
 }, 120_000);
