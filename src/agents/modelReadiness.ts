@@ -3,6 +3,7 @@ import type { OllamaClient, RequestOptions } from '../client.js';
 import { OllamaConfigError } from '../config.js';
 import { OllamaError } from '../errors.js';
 import type { PullProgress } from '../types.js';
+import { withAbortSignal } from './withAbortSignal.js';
 
 /** Where `ensureModel$` is: it ends with `ready`. `progress` comes with the pull's lines. */
 export interface ModelReadiness {
@@ -36,12 +37,12 @@ export function modelReadiness(client: OllamaClient, name: string | undefined, o
   );
   const load = concat(
     stage('loading'),
-    abortable((signal) => client.load(keep_alive === undefined ? model : { model, keep_alive }, { ...requestOptions, signal: joined(signal, options.signal) })).pipe(
+    withAbortSignal((signal) => client.load(keep_alive === undefined ? model : { model, keep_alive }, { ...requestOptions, signal: joined(signal, options.signal) })).pipe(
       ignoreElements(),
     ),
     stage('ready'),
   );
-  const check = abortable(async (signal) => {
+  const check = withAbortSignal(async (signal) => {
     try {
       await client.show(model, { ...requestOptions, signal: joined(signal, options.signal) });
       return true;
@@ -52,24 +53,6 @@ export function modelReadiness(client: OllamaClient, name: string | undefined, o
   });
   // Whether the model was there shows only as a `pulling` stage or none.
   return concat(stage('checking'), check.pipe(concatMap((installed) => (installed ? load : concat(pull, load)))));
-}
-
-/**
- * A promise-returning call as an Observable of its one value: unsubscribing aborts its
- * signal, so the HTTP request ends and the rejection that follows is dropped.
- */
-function abortable<T>(call: (signal: AbortSignal) => Promise<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
-    call(controller.signal).then(
-      (value) => {
-        subscriber.next(value);
-        subscriber.complete();
-      },
-      (error: unknown) => subscriber.error(error),
-    );
-    return () => controller.abort();
-  });
 }
 
 /** Both signals as one: ours for unsubscribing, the caller's for its own cancellation. */

@@ -3,6 +3,7 @@ import type { OllamaClient, RequestOptions } from '../client.js';
 import { OllamaConfigError } from '../config.js';
 import { AssistantMessage } from '../sources/assistantMessage.js';
 import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../types.js';
+import { withAbortSignal } from './withAbortSignal.js';
 
 /** What a tool gets besides its arguments. */
 export interface ToolContext {
@@ -176,29 +177,6 @@ function resultOf(execute: () => unknown): Observable<unknown> {
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-
-/** `work` with a signal that is aborted when it is unsubscribed or fails before completing. */
-function withAbortSignal<T>(work: (signal: AbortSignal) => Observable<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
-    let completed = false;
-    const subscription = work(controller.signal).subscribe({
-      next: (value) => subscriber.next(value),
-      error: (error: unknown) => {
-        controller.abort();
-        subscriber.error(error);
-      },
-      complete: () => {
-        completed = true;
-        subscriber.complete();
-      },
-    });
-    return () => {
-      subscription.unsubscribe();
-      if (!completed) controller.abort();
-    };
-  });
-}
 
 /** The caller's `signal` ends the whole run, between requests too, with the signal's reason. */
 function withCallerSignal<T>(source: Observable<T>, signal: AbortSignal | undefined): Observable<T> {
