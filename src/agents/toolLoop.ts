@@ -1,6 +1,7 @@
 import { Observable, catchError, concat, defer, from, isObservable, last, map, merge, of, tap } from 'rxjs';
 import type { OllamaClient, RequestOptions } from '../client.js';
 import { OllamaConfigError } from '../config.js';
+import { kindOfValue } from '../protocol/report.js';
 import { AssistantMessage } from '../sources/assistantMessage.js';
 import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../types.js';
 import { withAbortSignal } from './withAbortSignal.js';
@@ -71,7 +72,7 @@ export function toolLoop(
   const chat: ChatRequest = Array.isArray(request) ? { messages: request } : request;
   // Spread into each round's history below: a missing list would fail as a TypeError mid-run.
   if (!Array.isArray(chat?.messages)) {
-    throw new OllamaConfigError(`Invalid ollama-rx request: messages must be an array of chat messages, got ${describe(chat?.messages)}`);
+    throw new OllamaConfigError(`Invalid ollama-rx request: messages must be an array, got ${kindOfValue(chat?.messages)}`);
   }
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new OllamaConfigError(`maxSteps must be a whole number of at least 1, not ${String(maxSteps)}`);
@@ -121,20 +122,17 @@ const done = (messages: ChatMessage[], text: string, reason: 'answer' | 'maxStep
  */
 function toolDefinitions(tools: Tools): ToolDefinition[] {
   if (typeof tools !== 'object' || tools === null || Array.isArray(tools)) {
-    throw new OllamaConfigError(`Invalid ollama-rx tools: an object of named tools ({ name: { parameters, execute } }) was expected, got ${describe(tools)}`);
+    throw new OllamaConfigError(`Invalid ollama-rx tools: expected an object of named tools, got ${kindOfValue(tools)}`);
   }
   return Object.entries(tools).map(([name, tool]) => {
     if (typeof tool?.execute !== 'function') {
-      const got = typeof tool === 'object' && tool !== null ? tool.execute : tool;
-      throw new OllamaConfigError(`Invalid ollama-rx tools: tool '${name}' has no execute function (got ${describe(got)})`);
+      throw new OllamaConfigError(`Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue(tool && tool.execute)})`);
     }
     const definition: ToolDefinition = { type: 'function', function: { name, parameters: tool.parameters } };
     if (tool.description !== undefined) definition.function.description = tool.description;
     return definition;
   });
 }
-
-const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
 /** One call: its result (or reported error) as events, its `tool` message handed to `answer`. */
 function runCall(tools: Tools, call: ToolCall, toolErrors: 'report' | 'fail', answer: (message: ChatMessage) => void): Observable<ToolEvent> {

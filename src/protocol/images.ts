@@ -1,5 +1,6 @@
 import { OllamaConfigError } from '../config.js';
 import type { ChatMessage, ImageInput } from '../types.js';
+import { kindOfValue } from './report.js';
 
 /** Bytes per `String.fromCharCode` call: far below any engine's limit on arguments. */
 const SLICE = 0x8000;
@@ -22,11 +23,9 @@ function encodeImages(images: readonly ImageInput[], where: string): string[] {
   return images.map((image, i) => {
     if (typeof image === 'string') return image;
     if (image instanceof Uint8Array) return toBase64(image);
-    throw new OllamaConfigError(`Invalid ollama-rx request: ${where}[${i}] must be base64 text or bytes (a Uint8Array), got ${describe(image)}`);
+    throw new OllamaConfigError(`Invalid ollama-rx request: ${where}[${i}] must be base64 text or bytes (a Uint8Array), got ${kindOfValue(image)}`);
   });
 }
-
-const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
 /** A generate request with its images as base64 text; the same object when it has none to encode. */
 export function withEncodedImages<R extends { images?: readonly ImageInput[] }>(request: R): R {

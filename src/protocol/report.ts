@@ -33,6 +33,9 @@ export function preview(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
 }
 
+/** What a bad input is, for a message about it: `null`, `an array`, or its `typeof`. */
+export const kindOfValue = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+
 function safeStringify(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);

@@ -229,9 +229,9 @@ describe('runTools$', () => {
     it('tools that are not an object of named tools', async () => {
       const before = server.requests.length;
       expect(() => client.runTools$(question, null as unknown as Tools)).toThrow(
-        new OllamaConfigError('Invalid ollama-rx tools: an object of named tools ({ name: { parameters, execute } }) was expected, got null'),
+        new OllamaConfigError('Invalid ollama-rx tools: expected an object of named tools, got null'),
       );
-      expect(() => client.runTools$(question, [] as unknown as Tools)).toThrow(/tools: an object of named tools .* got an array/);
+      expect(() => client.runTools$(question, [] as unknown as Tools)).toThrow(/tools: expected an object of named tools, got an array/);
       // The standalone source emits it on subscription.
       const { error } = await settle(runTools$(question, undefined as unknown as Tools, { client }));
       expect(error).toBeInstanceOf(OllamaConfigError);
@@ -242,15 +242,15 @@ describe('runTools$', () => {
       const before = server.requests.length;
       const tools = { ...weatherTools(), get_time: { parameters: { type: 'object' } } } as unknown as Tools;
       expect(() => client.runTools$(question, tools)).toThrow(
-        new OllamaConfigError("Invalid ollama-rx tools: tool 'get_time' has no execute function (got undefined)"),
+        new OllamaConfigError("Invalid ollama-rx tools: 'get_time' has no execute function (got undefined)"),
       );
-      expect(() => client.runTools$(question, { get_time: null } as unknown as Tools)).toThrow(/tool 'get_time' has no execute function \(got null\)/);
+      expect(() => client.runTools$(question, { get_time: null } as unknown as Tools)).toThrow(/'get_time' has no execute function \(got null\)/);
       expect(requestsSince(before)).toHaveLength(0);
     });
 
     it('a request without messages', () => {
       expect(() => client.runTools$({ model: 'agent' } as ChatRequest, weatherTools())).toThrow(
-        new OllamaConfigError('Invalid ollama-rx request: messages must be an array of chat messages, got undefined'),
+        new OllamaConfigError('Invalid ollama-rx request: messages must be an array, got undefined'),
       );
     });
   });
