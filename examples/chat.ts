@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import {
   type Observable,
   EMPTY,
+  NEVER,
   catchError,
   concat,
   concatMap,
@@ -78,6 +79,8 @@ export async function main(io: ExampleIO): Promise<number> {
     // Lines typed during an answer wait for their turn.
     concatMap(turn$),
     takeUntil(quit$),
+    // Nobody reads the answers any more (`| head`): stop, aborting the one streaming.
+    takeUntil(io.outputClosed ?? NEVER),
   );
 
   io.stdout.write(`${ollama.banner}\n${summary}.\n\n`);

@@ -2,11 +2,13 @@
  * `npm run demo`: an answer typing into the terminal under a live status line (tokens, first-token
  * latency, tokens/s). Without OLLAMA_HOST the answer comes from an embedded simulated model; with it,
  * from that Ollama and OLLAMA_MODEL (default: its first model). Ctrl-C stops the request at once, also
- * while the model is loading, and exits with 130. Piped, it prints plain text and no control codes.
+ * while the model is loading, and exits with 130. Piped, it prints plain text and no control codes; when
+ * the reader of the pipe goes away (`| head`), it stops the request and exits with 0.
  */
 import {
   type Observable,
   EMPTY,
+  NEVER,
   catchError,
   combineLatest,
   connect,
@@ -61,9 +63,12 @@ export async function main(io: ExampleIO): Promise<number> {
     map(() => EXIT_INTERRUPTED),
   );
 
+  const outputClosed$ = (io.outputClosed ?? NEVER).pipe(map(() => 0));
+
   statusBar?.open();
-  // Whichever comes first: the end of the answer or Ctrl-C, which unsubscribes (and so aborts) the request.
-  return await firstValueFrom(race(finished$, interrupted$).pipe(finalize(() => statusBar?.close())));
+  // Whichever comes first: the end of the answer, Ctrl-C or a closed stdout; the latter two
+  // unsubscribe from (and so abort) the request.
+  return await firstValueFrom(race(finished$, interrupted$, outputClosed$).pipe(finalize(() => statusBar?.close())));
 }
 
 /**

@@ -3,9 +3,16 @@
  * and Ctrl-C. Without a name it lists them.
  */
 import { fromEvent } from 'rxjs';
+import { readerGone } from '../src/cli/readerGone.js';
 import { EXAMPLES, type Example, type ExampleIO, describeFailure } from './support.js';
 
 const EXIT_USAGE = 2;
+
+// Listening from the start, so that no write to a closed pipe is an unhandled error; once the reader
+// of stdout is gone (`| head -c 50`) the example stops, and whatever it would say is of no use.
+const outputClosed = readerGone(process.stdout);
+let readerLeft = false;
+outputClosed.subscribe(() => (readerLeft = true));
 
 async function run([name, ...args]: string[]): Promise<number> {
   if (!name || !(EXAMPLES as readonly string[]).includes(name)) {
@@ -22,6 +29,7 @@ async function run([name, ...args]: string[]): Promise<number> {
     env: process.env,
     args,
     interrupts: fromEvent(process, 'SIGINT'),
+    outputClosed,
   };
   return (await main(io)) ?? 0;
 }
@@ -36,9 +44,10 @@ async function listing(): Promise<string> {
 
 run(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = readerLeft ? 0 : code;
   },
   (error: unknown) => {
+    if (readerLeft) return void (process.exitCode = 0);
     process.stderr.write(`${describeFailure(error)}\n`);
     if (process.env.VERBOSE) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
     process.exitCode = 1;

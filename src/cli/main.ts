@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `ollama-rx` command: this process's streams, environment and Ctrl-C, handed to `run`. */
+/** The `ollama-rx` command: this process's streams, environment, Ctrl-C and SIGTERM, handed to `run`. */
 import { fromEvent } from 'rxjs';
 import { run } from './run.js';
 
@@ -8,6 +8,7 @@ run(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   interrupts: fromEvent(process, 'SIGINT'),
+  terminations: fromEvent(process, 'SIGTERM'),
 }).then((code) => {
   process.exitCode = code;
 });

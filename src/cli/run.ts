@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
-import { type Observable, endWith, firstValueFrom, fromEvent, ignoreElements, map, merge, race } from 'rxjs';
+import { type Observable, NEVER, endWith, firstValueFrom, ignoreElements, map, merge, race } from 'rxjs';
 import { OllamaClient } from '../client.js';
 import { OllamaConfigError } from '../config.js';
 import { OllamaError } from '../errors.js';
 import { generate$ } from './generate.js';
 import { pull$ } from './pull.js';
+import { readerGone } from './readerGone.js';
+import { serve } from './serve.js';
 
 /** A terminal-like output stream; `isTTY` and `columns` are set only on a real terminal. */
 export interface Output extends NodeJS.WritableStream {
@@ -18,14 +20,18 @@ export interface CliIO {
   env: Readonly<Record<string, string | undefined>>;
   /** One emission per Ctrl-C. */
   interrupts: Observable<unknown>;
+  /** One emission per SIGTERM (default: none). */
+  terminations?: Observable<unknown>;
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 export const HELP = `Usage: ollama-rx [options] <prompt…>
        ollama-rx pull <model>
+       ollama-rx serve --simulated [--port <n>]
 
-Streams Ollama's answer to the prompt, or downloads a model.
+Streams Ollama's answer to the prompt, or downloads a model. serve --simulated runs a simulated
+Ollama (scripted models, no GPU) to try things on, until Ctrl-C; its URL is the first line it prints.
 
 Options:
   -m, --model <name>   the model (default: $OLLAMA_MODEL, else the first installed one)
@@ -34,9 +40,11 @@ Options:
       --json           print the chunks as NDJSON, one JSON object a line, for piping
       --timings        print the first-token latency, token count and rate to stderr
       --verbose        print the stack trace of an error
+      --port <n>       serve: the port (default: any free one)
   -h, --help           print this help
 
-Exit codes: 0 done, 1 model or server error, 2 usage error, 130 interrupted (Ctrl-C).
+Exit codes: 0 done (also when the reader of the output went away, as with | head), 1 model or
+server error, 2 usage error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). serve exits 0.
 `;
 
 const OPTIONS = {
@@ -46,6 +54,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   timings: { type: 'boolean' },
   verbose: { type: 'boolean' },
+  simulated: { type: 'boolean' },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -57,28 +67,28 @@ class UsageError extends Error {
 type Command =
   | { name: 'help' }
   | { name: 'pull'; model: string; host?: string }
+  | { name: 'serve'; port?: number }
   | { name: 'generate'; prompt: string; model?: string; host?: string; system?: string; json: boolean; timings: boolean };
 
 /** Runs the command line `args`; resolves to the exit code, never rejects. */
 export async function run(args: readonly string[], io: CliIO): Promise<number> {
   const verbose = args.includes('--verbose');
+  // Listening from the start: a write that fails later (`--help | true`) must not be unhandled.
+  const outputClosed$ = readerGone(io.stdout);
   try {
     const command = parse(args);
     if (command.name === 'help') {
       io.stdout.write(HELP);
       return EXIT.ok;
     }
+    if (command.name === 'serve') return await serve(command.port, io);
     await using client = new OllamaClient({ host: command.host ?? io.env.OLLAMA_HOST });
     const work$ = command.name === 'pull' ? pull$(client, command.model, io) : generate$(client, command, io);
     const stopped$ = merge(
       io.interrupts.pipe(map(() => EXIT.interrupted)),
+      (io.terminations ?? NEVER).pipe(map(() => EXIT.terminated)),
       // The reader of the pipe went away (`ollama-rx … | head -1`): nothing more to do.
-      fromEvent(io.stdout, 'error').pipe(
-        map((error) => {
-          if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT.ok;
-          throw error;
-        }),
-      ),
+      outputClosed$.pipe(map(() => EXIT.ok)),
     );
     // Stopping unsubscribes from the work, which aborts its request: Ollama stops generating at once.
     return await firstValueFrom(race(work$.pipe(ignoreElements(), endWith(EXIT.ok)), stopped$));
@@ -99,9 +109,19 @@ function parse(args: readonly string[]): Command {
   }
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help' };
+  const refuse = (command: string, options: readonly (keyof typeof OPTIONS)[]) => {
+    const given = options.find((option) => values[option] !== undefined);
+    if (given) throw new UsageError(`--${given} does not apply to ${command}`);
+  };
+  if (positionals[0] === 'serve') {
+    refuse('serve', ['model', 'host', 'system', 'json', 'timings']);
+    if (!values.simulated) throw new UsageError('serve needs --simulated: ollama-rx serves only a simulated Ollama (for a real one: ollama serve)');
+    if (positionals.length !== 1) throw new UsageError('serve takes no arguments, e.g. ollama-rx serve --simulated --port 11434');
+    return { name: 'serve', port: values.port === undefined ? undefined : parsePort(values.port) };
+  }
+  refuse(positionals[0] === 'pull' ? 'pull' : 'a prompt', ['simulated', 'port']);
   if (positionals[0] === 'pull') {
-    const given = (['model', 'system', 'json', 'timings'] as const).find((option) => values[option] !== undefined);
-    if (given) throw new UsageError(`--${given} does not apply to pull`);
+    refuse('pull', ['model', 'system', 'json', 'timings']);
     if (positionals.length !== 2) throw new UsageError('pull takes one model name, e.g. ollama-rx pull llama3.2');
     return { name: 'pull', model: positionals[1]!, host: values.host };
   }
@@ -116,6 +136,12 @@ function parse(args: readonly string[]): Command {
     json: values.json ?? false,
     timings: values.timings ?? false,
   };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${value}"`);
+  return port;
 }
 
 /** One line that says what went wrong and, where it is known, what to do. */

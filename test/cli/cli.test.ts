@@ -147,6 +147,11 @@ describe('errors: one line on stderr', () => {
     [['pull'], 'pull takes one model name, e.g. ollama-rx pull llama3.2'],
     [['pull', 'a', 'b'], 'pull takes one model name, e.g. ollama-rx pull llama3.2'],
     [['pull', '--json', 'a'], '--json does not apply to pull'],
+    [['serve'], 'serve needs --simulated: ollama-rx serves only a simulated Ollama (for a real one: ollama serve)'],
+    [['serve', '--simulated', 'now'], 'serve takes no arguments, e.g. ollama-rx serve --simulated --port 11434'],
+    [['serve', '--simulated', '--port', 'x'], '--port must be a number from 0 to 65535, not "x"'],
+    [['serve', '--simulated', '-m', 'tiny'], '--model does not apply to serve'],
+    [['--port', '1', 'hi'], '--port does not apply to a prompt'],
   ])('usage error %j: exit 2', async (args, message) => {
     expect(await outcome(cli(args))).toEqual({ code: 2, stdout: '', stderr: `ollama-rx: ${message}. Try: ollama-rx --help\n` });
   });
@@ -181,6 +186,84 @@ describe('pull', () => {
       stdout: 'pulling manifest\n',
       stderr: 'ollama-rx: pull model manifest: file does not exist\n',
     });
+  });
+});
+
+describe('a closed stdout (| head, | true): exit 0, nothing on stderr', () => {
+  /** Runs the command with its stdout's reader gone before it writes anything. */
+  const closedAtOnce = (args: string[]) => {
+    const spawned = cli(args);
+    spawned.child.stdout!.destroy();
+    return spawned;
+  };
+
+  test.concurrent('--help', async () => {
+    const spawned = closedAtOnce(['--help']);
+    expect([await spawned.exit, spawned.stderr()]).toEqual([0, '']);
+  });
+
+  test.concurrent('a whole short answer', async () => {
+    const spawned = closedAtOnce(['-m', 'tiny', 'closed at once']);
+    expect([await spawned.exit, spawned.stderr()]).toEqual([0, '']);
+  });
+
+  test.concurrent('pull', async () => {
+    const spawned = closedAtOnce(['pull', 'new-model']);
+    expect([await spawned.exit, spawned.stderr()]).toEqual([0, '']);
+  });
+});
+
+describe('serve --simulated', () => {
+  /** `ollama-rx serve --simulated <args>` and the URL it prints first. */
+  async function serving(args: string[] = []) {
+    const spawned = cli(['serve', '--simulated', ...args], {});
+    await new Promise<void>((resolve, reject) => {
+      const check = () => (spawned.stdout().includes('\n') ? resolve() : undefined);
+      spawned.child.stdout!.on('data', check);
+      spawned.exit.then((code) => reject(new Error(`serve exited with ${code}: ${spawned.stderr()}`)));
+    });
+    const [url] = spawned.stdout().split('\n');
+    return { spawned, url: url! };
+  }
+
+  test.concurrent('prints its URL first, serves the demo model and the scripted ones by name, stops on SIGTERM with 0', async () => {
+    const { spawned, url } = await serving();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The first installed model is the demo's; it answers by the question.
+    expect(await outcome(cli(['What is 6 x 7?'], { OLLAMA_HOST: url }))).toEqual({ code: 0, stdout: '6 x 7 = 42.\n', stderr: '' });
+    expect(await outcome(cli(['-m', 'tiny', 'hi'], { OLLAMA_HOST: url }))).toMatchObject({ code: 0, stdout: 'Hello! I am a test model.\n' });
+    expect(await outcome(cli(['-m', 'flaky', 'Tell me a story'], { OLLAMA_HOST: url }))).toMatchObject({
+      code: 1,
+      stderr: 'ollama-rx: the simulated GPU ran out of memory\n',
+    });
+    const tags = (await (await fetch(`${url}/api/tags`)).json()) as { models: { name: string }[] };
+    expect(tags.models.map((model) => model.name)).toEqual(expect.arrayContaining(['simulated-llama', 'llama3.2', 'qwen3', 'tiny', 'flaky', 'loading']));
+    spawned.child.kill('SIGTERM');
+    expect(await spawned.exit).toBe(0);
+    expect(spawned.stdout()).toBe(`${url}\n`);
+  });
+
+  test.concurrent('--port names the port; Ctrl-C stops it with 0, and the port is free again', async () => {
+    const port = await closedPort();
+    const { spawned, url } = await serving(['--port', String(port)]);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    spawned.child.kill('SIGINT');
+    expect(await spawned.exit).toBe(0);
+    const again = await serving(['--port', String(port)]);
+    again.spawned.child.kill('SIGTERM');
+    expect(await again.spawned.exit).toBe(0);
+  });
+
+  test.concurrent('a port in use: exit 1, saying so', async () => {
+    const { spawned, url } = await serving();
+    const port = new URL(url).port;
+    expect(await outcome(cli(['serve', '--simulated', '--port', port], {}))).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ollama-rx: port ${port} is already in use; choose another with --port, or leave it out for any free one\n`,
+    });
+    spawned.child.kill('SIGTERM');
+    expect(await spawned.exit).toBe(0);
   });
 });
 

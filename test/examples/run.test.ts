@@ -4,7 +4,10 @@ import { EXAMPLES } from '../../examples/support.js';
 import { FAST_SIMULATION, realOllama, useServer } from './harness.js';
 import { ROOT, spawnExample } from './spawn.js';
 
-const server = useServer({ loading: { tokens: ['never'], loadDelayMs: 30_000 } });
+const server = useServer({
+  loading: { tokens: ['never'], loadDelayMs: 30_000 },
+  long: { tokens: Array.from({ length: 2_000 }, (_, i) => ` word${i}`), tokenDelayMs: 5 },
+});
 
 test('every example file is registered, and each has a main and a summary', async () => {
   const files = readdirSync(join(ROOT, 'examples'))
@@ -49,4 +52,20 @@ test.concurrent('a failure is one line on stderr, exit code 1', async () => {
   const failed = spawnExample(['basic'], { OLLAMA_HOST: server().url, OLLAMA_MODEL: 'not-installed' });
   expect(await failed.exit).toBe(1);
   expect(failed.stderr()).toBe("Error: model 'not-installed' not found\n");
+});
+
+test.concurrent('a closed stdout (| head -c 50) ends an example quietly with exit code 0', async () => {
+  const basic = spawnExample(['basic'], FAST_SIMULATION);
+  basic.child.stdout!.destroy();
+  expect([await basic.exit, basic.stderr()]).toEqual([0, '']);
+});
+
+test.concurrent('the demo, its stdout closed mid-answer: the request is aborted (the server sees it), exit code 0', async () => {
+  const demo = spawnExample(['demo'], realOllama(server(), 'long'));
+  await new Promise<void>((resolve) => demo.child.stdout!.on('data', (text: Buffer) => String(text).includes(' word') && resolve()));
+  const request = server().requests.find((request) => request.body?.model === 'long')!;
+  demo.child.stdout!.destroy();
+  expect([await demo.exit, demo.stderr()]).toEqual([0, '']);
+  await server().until(() => request.disconnectedAt !== undefined);
+  expect(request.finishedAt).toBeUndefined();
 });
