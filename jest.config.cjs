@@ -10,5 +10,7 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  // The default output, then every skipped suite with its reason and how to run it.
+  reporters: ['default', '<rootDir>/test/skipReasons.cjs'],
   testTimeout: 20000,
 };

@@ -5,7 +5,8 @@
  *   dist/browser/{esm,cjs}      the same code with the fetch transport in place of undici, for the
  *                               `browser` export condition (no testing/, no undici)
  * Each tree gets a package.json naming its module type, so Node reads dist/cjs as CommonJS although
- * the project is `"type": "module"`.
+ * the project is `"type": "module"`. No source maps: they would point at src/, which the package
+ * does not ship.
  */
 import { spawn } from 'node:child_process';
 import { copyFile, cp, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-const NODE_ONLY = /^\/((testing|cli)(\/|$)|transport\/(undici|files)\.js|sources\/blobs\.js|transport\/platform\.js\.map)/;
+const NODE_ONLY = /^\/((testing|cli)(\/|$)|transport\/(undici|files)\.js|sources\/blobs\.js)/;
 
 const trees = [
   { project: 'tsconfig.build.json', out: 'esm', type: 'module' },
@@ -35,11 +36,10 @@ for (const { out, type } of trees) {
 async function browserTree(from, to, type) {
   await cp(from, to, {
     recursive: true,
-    // Node-only modules stay out: testing/, cli/, undici and the file uploads; platform.js.map would describe the Node module.
+    // Node-only modules stay out: testing/, cli/, undici and the file uploads.
     filter: (path) => !path.endsWith('.d.ts') && !NODE_ONLY.test(path.slice(from.length).replaceAll('\\', '/')),
   });
-  // The browser module imports only './fetch.js', so it works under platform.js's name; its
-  // sourceMappingURL still names platform.browser.js.map, which was copied along.
+  // The browser module imports only './fetch.js', so it works under platform.js's name.
   await copyFile(join(to, 'transport', 'platform.browser.js'), join(to, 'transport', 'platform.js'));
   await writeModuleType(to, type);
 }

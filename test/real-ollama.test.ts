@@ -1,6 +1,7 @@
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { OllamaClient } from '../src/client.js';
 import { collectText } from '../src/operators/collectText.js';
+import { describeUnless } from './skips.js';
 
 // Runs only against a real Ollama: OLLAMA_HOST=127.0.0.1:11434 OLLAMA_MODEL=llama3.2 npm test
 const host = process.env.OLLAMA_HOST;
@@ -13,7 +14,8 @@ if (!enabled) {
   );
 }
 
-(enabled ? describe : describe.skip)(`real Ollama at ${host ?? '(unset)'} with ${model ?? '(unset)'}`, () => {
+const missing = enabled ? undefined : 'set OLLAMA_HOST and OLLAMA_MODEL (a pulled model) to run it against a real Ollama';
+describeUnless(missing, `real Ollama at ${host ?? '(unset)'} with ${model ?? '(unset)'}`, () => {
   let client: OllamaClient;
   beforeAll(() => {
     client = new OllamaClient({ host, model, timeouts: { firstToken: 120_000, idle: 30_000 } });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type Plugin, build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { describeUnless } from '../skips.js';
 import { chromiumMissing, launchChromium } from './launch.js';
 
 const root = join(__dirname, '..', '..');
@@ -16,7 +17,7 @@ const { browserSource } = require('../../scripts/browser-source.cjs') as { brows
 const STORY = Array.from({ length: 200 }, (_, i) => `word${i} `);
 
 if (chromiumMissing) console.warn(`SKIPPING the Chromium test: ${chromiumMissing}`);
-const describeInChromium = chromiumMissing ? describe.skip : describe;
+const describeInChromium = (title: string, suite: () => void) => describeUnless(chromiumMissing, title, suite);
 
 describeInChromium('in Chromium', () => {
   let server: TestServer;

@@ -8,12 +8,13 @@ import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { tokenize } from '../../src/testing/simulated.js';
 import { type Spawned, spawnExample } from '../examples/spawn.js';
 import { settle } from '../helpers.js';
+import { describeUnless } from '../skips.js';
 import { chromiumMissing, launchChromium } from './launch.js';
 
 jest.setTimeout(60_000);
 
 if (chromiumMissing) console.warn(`SKIPPING the chat page tests (npm run demo -- --web): ${chromiumMissing}`);
-const describeInChromium = chromiumMissing ? describe.skip : describe;
+const describeInChromium = (title: string, suite: () => void) => describeUnless(chromiumMissing, title, suite);
 
 /** The answer to the last user message of a chat request: it names the question, so answers tell apart. */
 function answerTo(body: Record<string, unknown> | undefined): string {

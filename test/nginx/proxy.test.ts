@@ -4,6 +4,7 @@ import { OllamaClient } from '../../src/client.js';
 import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { settle, texts } from '../helpers.js';
+import { describeUnless } from '../skips.js';
 import { NGINX_BINARY, type Nginx, nginxInstalled, startNginx } from './nginx.js';
 
 const TOKENS = ['one', ' two', ' three', ' four', ' five', ' six'];
@@ -16,7 +17,8 @@ const models = {
 if (!nginxInstalled()) {
   console.warn(`SKIPPED: the reverse-proxy test needs nginx at ${NGINX_BINARY} (apt-get install nginx, or set NGINX=/path/to/nginx)`);
 }
-const describeWithNginx = nginxInstalled() ? describe : describe.skip;
+const nginxMissing = nginxInstalled() ? undefined : `needs nginx at ${NGINX_BINARY} (apt-get install nginx, or set NGINX=/path/to/nginx)`;
+const describeWithNginx = (title: string, suite: () => void) => describeUnless(nginxMissing, title, suite);
 
 describeWithNginx('ollama-rx through nginx (test/nginx/ollama.conf) balancing two Ollama servers', () => {
   let upstreams: TestServer[];

@@ -9,6 +9,8 @@ import { type Metafile, build } from 'esbuild';
 const root = join(__dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let project: string;
+/** The tarball's files, as `npm pack` lists them. */
+let packedFiles: string[];
 
 const run = (command: string, args: string[], cwd = project) =>
   execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -16,7 +18,11 @@ const run = (command: string, args: string[], cwd = project) =>
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'ollama-rx-consumer-'));
   run(process.execPath, [join(root, 'scripts', 'build.mjs')], root);
-  const [packed] = JSON.parse(run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', project], root)) as { filename: string }[];
+  const [packed] = JSON.parse(run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', project], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  packedFiles = packed!.files.map((file) => file.path);
   const rxjs = (JSON.parse(readFileSync(join(root, 'node_modules', 'rxjs', 'package.json'), 'utf8')) as { version: string }).version;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(project, packed!.filename), `rxjs@${rxjs}`]);
@@ -57,6 +63,37 @@ describe('the packed tarball', () => {
       });
       expect(result.operators).toBeGreaterThan(0);
     }
+  });
+
+  it('holds the LICENSE, and no source maps (they would point at src/, which is not shipped)', () => {
+    expect(packedFiles).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/esm/index.js', 'dist/cjs/index.d.ts']));
+    expect(readFileSync(join(project, 'node_modules', 'ollama-rx', 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the ollama-rx authors\n/);
+    expect(packedFiles.filter((path) => path.endsWith('.map'))).toEqual([]);
+    const pointing = packedFiles.filter(
+      (path) => path.endsWith('.js') && readFileSync(join(project, 'node_modules', 'ollama-rx', path), 'utf8').includes('sourceMappingURL'),
+    );
+    expect(pointing).toEqual([]);
+  });
+
+  it('type-checks with TypeScript\'s old moduleResolution "node" (typesVersions for the subpaths)', () => {
+    copyFileSync(join(__dirname, 'consumer.ts'), join(project, 'consumer-node10.ts'));
+    writeFileSync(
+      join(project, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'CommonJS',
+          moduleResolution: 'node',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [join(root, 'node_modules', '@types')],
+          types: ['node'],
+        },
+        files: ['consumer-node10.ts'],
+      }),
+    );
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(project, 'tsconfig.node10.json')]);
   });
 
   it('resolves every entry to the ESM tree for import and to the CommonJS tree for require', () => {
