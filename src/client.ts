@@ -1,4 +1,4 @@
-import { Observable, catchError, concat, concatMap, defer, from, lastValueFrom, tap } from 'rxjs';
+import { Observable, catchError, concat, defer, lastValueFrom, tap } from 'rxjs';
 import {
   ALWAYS_SECRET_HEADERS,
   DEFAULT_MAX_ANSWER_BYTES,
@@ -29,9 +29,8 @@ import {
   decodeVersion,
 } from './protocol/responses.js';
 import { decodeWebFetch, decodeWebSearch } from './protocol/web.js';
-import { type BlobField, blobsOf, withDigests } from './sources/createRequest.js';
 import { type RequestContext, type StreamSpec, ndjsonRequest } from './sources/stream.js';
-import { createPlatformTransport, uploadBlob$ } from './transport/platform.js';
+import { createPlatformTransport, createUploads } from './transport/platform.js';
 import type { Transport, TransportOptions } from './transport/transport.js';
 import type {
   ChatChunk,
@@ -244,24 +243,14 @@ export class OllamaClient implements AsyncDisposable {
    *   .subscribe((p) => console.log(p.status, p.percent?.toFixed(0) ?? ''));
    */
   create$(request: CreateRequest, options: RequestOptions = {}): Observable<Progress> {
-    const blobs = blobsOf(request);
+    // Checked now: a bad file is the caller's bug and throws here, before anything is sent.
+    const uploads = createUploads(request);
     return defer(() => {
-      const digests: Partial<Record<BlobField, Record<string, string>>> = {};
-      const uploads$ = from(blobs).pipe(
-        concatMap(({ field, name, source }) =>
-          uploadBlob$(
-            (spec) => this.stream({ ...options, timeouts: undefined }, spec, {}),
-            source,
-            (digest) => ((digests[field] ??= {})[name] = digest),
-          ),
-        ),
-      );
-      return concat(
-        uploads$,
-        defer(() => this.progress(options, '/api/create', withDigests(request, digests))),
-      );
+      const { progress$, request: withDigests } = uploads((spec) => this.stream({ ...options, timeouts: undefined }, spec, {}));
+      return concat(progress$, defer(() => this.progress(options, '/api/create', withDigests())));
     });
   }
+
 
   /**
    * One embedding vector per input text.

@@ -1,17 +1,69 @@
-import { Observable, catchError, concatMap, endWith, ignoreElements, of, throwError } from 'rxjs';
+import { Observable, catchError, concatMap, endWith, from, ignoreElements, of, throwError } from 'rxjs';
 import { OllamaConfigError } from '../config.js';
 import { OllamaError } from '../errors.js';
 import { decodeNothing } from '../protocol/responses.js';
 import { readFileSource } from '../transport/files.js';
 import type { RequestBody } from '../transport/transport.js';
-import type { BlobSource, PullProgress } from '../types.js';
-import type { Exchange } from './createRequest.js';
+import type { BlobSource, CreateRequest, PullProgress } from '../types.js';
+import { preview } from '../protocol/report.js';
+import type { StreamSpec } from './stream.js';
+
+/** Sends one request of the client (the blobs endpoints take no generation timeouts). */
+export type Exchange = <T>(spec: StreamSpec<T>) => Observable<T>;
+
+/** An already uploaded blob, named by its digest, goes to Ollama as it is. */
+const isDigest = (value: BlobSource): value is string => typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value);
+
+type BlobField = 'files' | 'adapters' | 'draft_files';
+const BLOB_FIELDS: readonly BlobField[] = ['files', 'adapters', 'draft_files'];
+
+/** The files `create$` must upload, checked before anything is sent. */
+function blobsOf(request: CreateRequest): { field: BlobField; name: string; source: BlobSource }[] {
+  if (typeof request !== 'object' || request === null) throw new OllamaConfigError('Invalid ollama-rx create request: expected an object');
+  const blobs = [];
+  for (const field of BLOB_FIELDS) {
+    const files: unknown = request[field];
+    if (files === undefined) continue;
+    if (typeof files !== 'object' || files === null || Array.isArray(files)) {
+      throw new OllamaConfigError(`Invalid ollama-rx create request: ${field} must map file names to paths or bytes`);
+    }
+    for (const [name, source] of Object.entries(files)) {
+      if (!(typeof source === 'string' && source) && !(source instanceof Uint8Array)) {
+        throw new OllamaConfigError(`Invalid ollama-rx create request: ${field}.${name} must be a file path or bytes (Uint8Array), got ${preview(source)}`);
+      }
+      if (!isDigest(source)) blobs.push({ field, name, source });
+    }
+  }
+  return blobs;
+}
+
+/** The request as Ollama takes it: every uploaded file named by its digest. */
+function withDigests(request: CreateRequest, digests: Partial<Record<BlobField, Record<string, string>>>): object {
+  const body: Record<string, unknown> = { ...request };
+  for (const field of BLOB_FIELDS) if (digests[field]) body[field] = { ...request[field], ...digests[field] };
+  return body;
+}
 
 /** A blob ready to upload: its name in Ollama and its bytes, read only if they must be sent. */
 interface Blob {
   digest: string;
   size: number;
   read(signal: AbortSignal): Uint8Array | AsyncIterable<Uint8Array>;
+}
+
+/**
+ * `create$`'s files, checked now (a wrong value throws `OllamaConfigError`); for each subscription,
+ * the uploads of the files Ollama lacks, then the request naming every file by its digest.
+ */
+export function createUploads(request: CreateRequest) {
+  const blobs = blobsOf(request);
+  return (exchange: Exchange) => {
+    const digests: Partial<Record<BlobField, Record<string, string>>> = {};
+    const progress$ = from(blobs).pipe(
+      concatMap(({ field, name, source }) => uploadBlob$(exchange, source, (digest) => ((digests[field] ??= {})[name] = digest))),
+    );
+    return { progress$, request: () => withDigests(request, digests) };
+  };
 }
 
 const EMPTY_ANSWER = { decode: decodeNothing, isLast: () => true, emptyBodyIsAnswer: true, singleAnswer: true } as const;
@@ -21,7 +73,7 @@ const EMPTY_ANSWER = { decode: decodeNothing, isLast: () => true, emptyBodyIsAns
  * reporting `copying file <digest>` progress as the bytes go out; `onDigest` learns the blob's name
  * first. A file is streamed from disk, never held whole in memory. Unsubscribing aborts the upload.
  */
-export function uploadBlob$(exchange: Exchange, source: BlobSource, onDigest: (digest: string) => void): Observable<PullProgress> {
+function uploadBlob$(exchange: Exchange, source: BlobSource, onDigest: (digest: string) => void): Observable<PullProgress> {
   return prepare$(source).pipe(
     concatMap((blob) => {
       onDigest(blob.digest);

@@ -1,6 +1,6 @@
-import { type Observable, throwError } from 'rxjs';
+import { EMPTY } from 'rxjs';
 import { OllamaConfigError } from '../config.js';
-import type { PullProgress } from '../types.js';
+import type { CreateRequest } from '../types.js';
 import { createFetchTransport } from './fetch.js';
 import type { Transport, TransportOptions } from './transport.js';
 
@@ -13,8 +13,15 @@ export function createPlatformTransport(options: TransportOptions): Transport {
  * Uploading a model's files is Node's job (they are gigabytes on disk); keeping it out of the
  * browser build keeps every page's bundle small. A browser names files by digests already uploaded.
  */
-export function uploadBlob$(): Observable<PullProgress> {
-  return throwError(
-    () => new OllamaConfigError('Invalid ollama-rx create request: files are uploaded from Node only; in a browser, name each file by the sha256 digest of a blob already uploaded'),
-  );
+export function createUploads(request: CreateRequest) {
+  for (const field of ['files', 'adapters', 'draft_files'] as const) {
+    for (const [name, value] of Object.entries(request?.[field] ?? {})) {
+      if (typeof value !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(value)) {
+        throw new OllamaConfigError(
+          `Invalid ollama-rx create request: ${field}.${name}: files are uploaded from Node only; in a browser, name each file by the sha256 digest of a blob already uploaded`,
+        );
+      }
+    }
+  }
+  return () => ({ progress$: EMPTY, request: () => request });
 }

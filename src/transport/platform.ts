@@ -1,7 +1,7 @@
 import { createFetchTransport } from './fetch.js';
 import type { Transport, TransportOptions } from './transport.js';
 import { createUndiciTransport } from './undici.js';
-export { uploadBlob$ } from '../sources/blobs.js';
+export { createUploads } from '../sources/blobs.js';
 
 /** The transport of this platform: undici on Node, or the `fetch` the client was given. The browser build swaps in `platform.browser`. */
 export function createPlatformTransport(options: TransportOptions): Transport {

@@ -6,14 +6,14 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client.js';
 import { OllamaConfigError } from '../../src/config.js';
 import { startTestServer } from '../../src/testing/server.js';
-import { settle } from '../helpers.js';
 
 it('in a browser, create$ names files by digests already uploaded, and refuses to upload, before sending anything', async () => {
   const server = await startTestServer({ models: { base: {} } });
   const client = new OllamaClient({ host: server.url });
-  const { error } = await settle(client.create$({ model: 'x', files: { 'model.gguf': new Uint8Array([1, 2, 3]) } }));
-  expect(error).toBeInstanceOf(OllamaConfigError);
-  expect((error as Error).message).toMatch(/files are uploaded from Node only/);
+  expect(() => client.create$({ model: 'x', files: { 'model.gguf': new Uint8Array([1, 2, 3]) } })).toThrow(OllamaConfigError);
+  expect(() => client.create$({ model: 'x', adapters: { 'lora.gguf': './lora.gguf' } })).toThrow(
+    /^Invalid ollama-rx create request: adapters\.lora\.gguf: files are uploaded from Node only/,
+  );
   expect(server.requests).toHaveLength(0);
 
   const digest = `sha256:${createHash('sha256').update('uploaded from Node').digest('hex')}`;
