@@ -30,6 +30,7 @@ describe('ollama-rx/testing', () => {
     expect(simulatedAnswer({ prompt: 'Tell me a story' })).toMatch(/^Once upon a time/);
     expect(simulatedAnswer({ prompt: 'Tell me a story' })).toBe(simulatedAnswer({ prompt: 'Tell me a story' }));
     expect(simulatedAnswer({ prompt: 'Which way to Zanzibar?' })).toMatch(/^You asked: “Which way to Zanzibar\?”\./);
+    expect(simulatedAnswer({ prompt: 'Describe it.', images: ['iVBORw0KGgo='] })).toBe('I see a small blue square on a white background.');
     expect(simulatedAnswer({ prompt: 'Tell me about Canada.', format: 'json' })).toBe('{"name":"Canada","capital":"Ottawa","population":40100000,"languages":["English","French"]}');
     const messages = [
       { role: 'system', content: 'Be brief.' },

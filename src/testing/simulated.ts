@@ -65,9 +65,12 @@ const ANSWERS: ReadonlyArray<readonly [RegExp, (question: string, earlier: reado
       'A quantum computer stores information in qubits, which can be in a superposition of 0 and 1. Entanglement links qubits, so some problems can be solved with far fewer steps than on a classical computer.',
   ],
   [/\bweather\b/i, () => 'I am a simulated model and cannot look outside; with a weather tool I could tell you.'],
-  [/\b(picture|image|photo)\b/i, () => 'I see a small blue square on a white background.'],
+  [/\b(picture|image|photo)\b/i, () => IMAGE_ANSWER],
+  [/\byes or no\b/i, () => 'Yes.'],
   [/^\s*(hi|hello|hey)\b|^\s*say (hi|hello)\b/i, () => 'Hello! I am a simulated model. Ask me why the sky is blue, for a story or a haiku.'],
 ];
+
+const IMAGE_ANSWER = 'I see a small blue square on a white background.';
 
 /** The structured answer to a request with a `format`: the question's country, as JSON. */
 function jsonAnswer(question: string): string {
@@ -101,6 +104,8 @@ export function simulatedAnswer(body: Record<string, unknown> | undefined): stri
   const question = questions.at(-1)?.trim() ?? '';
   if (!question) return '';
   if (body?.format !== undefined && body.format !== '') return jsonAnswer(question);
+  const images = [body, ...(messages ?? [])].some((part) => Array.isArray((part as { images?: unknown } | undefined)?.images));
+  if (images) return IMAGE_ANSWER;
   const earlier = questions.slice(0, -1);
   const match = ANSWERS.find(([pattern]) => pattern.test(question));
   if (match) return match[1](question, earlier);
@@ -214,24 +219,24 @@ function properNames(question: string): string[] {
 }
 /**
  * Every model of `ollama-rx serve --simulated`, by name: the demo's `simulated-llama` and the
- * names the README's examples use (`llama3.2`, `qwen3` with reasoning and tools — the tool model's
- * behaviour when a request offers tools —, `llava`, embedding models, the cloud model
- * `gpt-oss:120b-cloud`),
- * all answering by the question; and scripted faults to try error handling on: `flaky` fails
- * mid-answer, `loading` takes 10 s to load (press Ctrl-C meanwhile), `tiny` is the test server's
- * default script.
+ * names the README's examples use (`llama3.2`, `qwen3` with reasoning, `llava`, embedding models,
+ * the cloud model `gpt-oss:120b-cloud`), all answering by the question (the chat models call the
+ * tools a request offers, as `simulatedToolModel` does); and scripted faults to try error handling
+ * on: `flaky` fails mid-answer, `loading` takes 10 s to load (press Ctrl-C meanwhile), `tiny` is the
+ * test server's default script.
  */
 export function simulatedModels(pace: SimulatedPace = {}): Record<string, ModelScript> {
   const model = simulatedModel(pace);
-  const thinking: ModelScript = {
+  // Offered tools, it calls them as simulatedToolModel does; otherwise it answers by the question.
+  const chat: ModelScript = {
     ...model,
-    thinking: tokenize('The user asks a question. I will answer it briefly and plainly.'),
     tokens: (request) => (Array.isArray(request?.tools) && request.tools.length ? toolTurn(request) : tokenize(simulatedAnswer(request))),
     toolCalls: callsFor,
   };
+  const thinking: ModelScript = { ...chat, thinking: tokenize('The user asks a question. I will answer it briefly and plainly.') };
   return {
-    [SIMULATED_MODEL]: model,
-    'llama3.2': model,
+    [SIMULATED_MODEL]: chat,
+    'llama3.2': chat,
     qwen3: thinking,
     llava: model,
     'nomic-embed-text': model,
