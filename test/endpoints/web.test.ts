@@ -109,6 +109,15 @@ describe('webSearch and webFetch', () => {
     await client.close();
   });
 
+  it('the key from the environment is a secret like any Authorization: never in an error, even when echoed', async () => {
+    process.env.OLLAMA_API_KEY = KEY;
+    const echo = capturing(401, { error: `bad key Bearer ${KEY}` });
+    const error = await new OllamaClient({ host: 'https://ollama.com', fetch: echo.fetch }).webSearch({ query: 'q' }).catch((e: unknown) => e);
+    expect(echo.seen[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(error).toMatchObject({ kind: 'http', statusCode: 401 });
+    expect(String((error as Error).message)).not.toContain(KEY);
+  });
+
   it('an empty query or url is refused before anything is sent', async () => {
     const { seen, fetch } = capturing();
     const client = new OllamaClient({ host: 'https://ollama.com', fetch });
