@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { Ollama } from 'ollama';
 import { Observable, type OperatorFunction } from 'rxjs';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { OllamaClient } from '../src/client.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
 import type { StreamChunk } from '../src/types.js';
@@ -33,11 +33,20 @@ function splitLines(onLine: (value: { response?: string }) => void) {
   };
 }
 
-/** The limit: `undici.request` on a keep-alive agent, split lines, `JSON.parse` each. */
+/** How a raw reader takes the body from undici. */
+export type ReadMode = 'paused' | 'flowing' | 'for-await' | 'dispatch';
+
+/**
+ * The limit: `undici` on a keep-alive agent, lines split, `JSON.parse` each, nothing else. `mode` is
+ * how the body is read; the bench measures each and takes the fastest as the limit.
+ */
 export class RawUndici {
   private readonly agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
-  constructor(private readonly host: string) {}
+  constructor(
+    private readonly host: string,
+    private readonly mode: ReadMode = 'paused',
+  ) {}
 
   /** `onLine` sees each parsed line as it arrives. */
   async generate(model: string, prompt: string, onLine?: (line: { response?: string }) => void): Promise<Received> {
@@ -47,36 +56,78 @@ export class RawUndici {
       received.textLength += line.response!.length;
       onLine?.(line);
     });
-    const body = await this.post(model, prompt);
-    // Events, not `for await`: one promise per read would make the limit slower than it is.
-    body.on('data', push);
-    await once(body, 'end');
+    await this.read(model, prompt, push);
     return received;
   }
 
   /** The bytes alone, not even split: how fast the server and the socket deliver. */
   async drain(model: string): Promise<number> {
     let bytes = 0;
-    const body = await this.post(model, 'drain');
-    body.on('data', (part: Uint8Array) => (bytes += part.length));
-    await once(body, 'end');
+    await this.read(model, 'drain', (part) => (bytes += part.length));
     return bytes;
   }
 
-  private async post(model: string, prompt: string) {
-    const { body } = await this.agent.request({
+  private async read(model: string, prompt: string, onBytes: (bytes: Uint8Array) => void): Promise<void> {
+    const request = {
       origin: this.host,
       path: '/api/generate',
-      method: 'POST',
+      method: 'POST' as const,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model, prompt, stream: true }),
-    });
-    return body;
+    };
+    if (this.mode === 'dispatch') return dispatchBody(this.agent, request, onBytes);
+    const { body } = await this.agent.request(request);
+    switch (this.mode) {
+      case 'paused':
+        // One read() hands over everything buffered, however many HTTP chunks it arrived in.
+        body.on('readable', () => {
+          for (let bytes = body.read(); bytes !== null; bytes = body.read()) onBytes(bytes);
+        });
+        return void (await once(body, 'end'));
+      case 'flowing':
+        // One call per HTTP chunk: per token on Ollama's wire.
+        body.on('data', onBytes);
+        return void (await once(body, 'end'));
+      case 'for-await':
+        for await (const bytes of body) onBytes(bytes);
+    }
   }
 
   close() {
     return this.agent.close();
   }
+}
+
+/**
+ * undici's lowest level: a dispatch handler sees each HTTP chunk as a view of the socket read it came
+ * in. The chunks of one read are gathered and handed over in one piece, in a microtask after the read.
+ */
+function dispatchBody(agent: Agent, request: Dispatcher.DispatchOptions, onBytes: (bytes: Uint8Array) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (pending.length === 1) onBytes(pending[0]!);
+      else if (pending.length > 1) onBytes(Buffer.concat(pending, pendingBytes));
+      pending.length = 0;
+      pendingBytes = 0;
+    };
+    agent.dispatch(request, {
+      // Its presence selects undici's controller-based handler API.
+      onRequestStart() {},
+      onResponseData(_controller, chunk) {
+        if (pending.push(chunk) === 1) queueMicrotask(flush);
+        pendingBytes += chunk.length;
+      },
+      onResponseEnd() {
+        flush();
+        resolve();
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    });
+  });
 }
 
 /** This library: `fromOllama` on one client, optionally through an operator. */

@@ -13,6 +13,8 @@ export const crowdTokens = (prompt: string) => Array.from({ length: CROWD_TOKENS
 export const BENCH_MODELS: Record<string, ModelScript> = {
   /** Throughput: 100k tokens as fast as the server can write them. */
   big: { tokens: Array.from({ length: BIG_TOKENS }, (_, i) => WORDS[i % WORDS.length]!) },
+  /** The same answer in 64 kB writes: many lines to an HTTP chunk. */
+  bigBatched: { tokens: Array.from({ length: BIG_TOKENS }, (_, i) => WORDS[i % WORDS.length]!), batchBytes: 64 * 1024 },
   /** Aborts mid-stream: a steady trickle that the server is idle between. */
   paced: { tokens: Array.from({ length: 10_000 }, () => ' tok'), tokenDelayMs: 2 },
   /** Aborts during model load: no headers for a minute. */

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { lastValueFrom } from 'rxjs';
 import { OllamaClient } from '../src/client.js';
 import { collectText } from '../src/operators/collectText.js';
@@ -84,4 +85,50 @@ describe('ollama-rx/testing', () => {
       }
     });
   });
+
+  describe('framing of a streamed answer', () => {
+    const tokens = Array.from({ length: 2_000 }, (_, i) => ` t${i} ü`);
+
+    it('sends each line as its own HTTP chunk, as Ollama flushes each line', async () => {
+      const server = await startTestServer({ models: { m: { tokens } } });
+      const chunks = await rawChunks(server.url, { model: 'm', prompt: 'x' });
+      await server.close();
+      expect(chunks).toHaveLength(tokens.length + 1);
+      for (const chunk of chunks) expect(chunk.indexOf('\n')).toBe(chunk.length - 1);
+      expect(chunks.map((chunk) => JSON.parse(chunk).response).join('')).toBe(tokens.join(''));
+    });
+
+    it('puts many lines in one chunk when the script asks for batching', async () => {
+      const server = await startTestServer({ models: { m: { tokens, batchBytes: 16 * 1024 } } });
+      const chunks = await rawChunks(server.url, { model: 'm', prompt: 'x' });
+      await server.close();
+      expect(chunks.length).toBeLessThan(tokens.length / 50);
+      const lines = chunks.join('').split('\n').filter(Boolean);
+      expect(lines.map((line) => JSON.parse(line).response).join('')).toBe(tokens.join(''));
+    });
+  });
 });
+
+/** The body's HTTP chunks as sent, read from a raw socket (HTTP clients hide chunk boundaries). */
+async function rawChunks(url: string, body: object): Promise<string[]> {
+  const { hostname, port } = new URL(url);
+  const payload = JSON.stringify(body);
+  const socket = connect(Number(port), hostname);
+  socket.write(
+    `POST /api/generate HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+  );
+  const parts: Buffer[] = [];
+  for await (const part of socket) parts.push(part as Buffer);
+  const raw = Buffer.concat(parts);
+  let offset = raw.indexOf('\r\n\r\n') + 4;
+  expect(raw.subarray(0, offset).toString('latin1')).toMatch(/transfer-encoding: chunked/i);
+  const chunks: string[] = [];
+  for (;;) {
+    const sizeEnd = raw.indexOf('\r\n', offset);
+    const size = parseInt(raw.subarray(offset, sizeEnd).toString('latin1'), 16);
+    if (size === 0) return chunks;
+    chunks.push(raw.subarray(sizeEnd + 2, sizeEnd + 2 + size).toString('utf8'));
+    offset = sizeEnd + 2 + size + 2;
+  }
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ToolCall } from '../types.js';
 
@@ -54,6 +55,12 @@ export interface ModelScript {
   rawDelayMs?: number;
   doneReason?: string;
   context?: readonly number[];
+  /**
+   * Gathers the lines of an unpaced, uninterrupted answer into writes of up to this many bytes.
+   * Off by default: like Ollama's Go server, this server writes and flushes each line on its own, so
+   * each line is its own HTTP chunk. Batching (e.g. `64 * 1024`) puts many lines in one chunk.
+   */
+  batchBytes?: number;
 }
 
 export interface RecordedRequest {
@@ -481,23 +488,22 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       else return false;
       return true;
     };
-    // Unpaced, uninterrupted answers go out in writes of up to 64 kB: one write per line would make
-    // this server, not the client under test, the bottleneck of a throughput benchmark.
     const paced = Boolean(script.tokenDelayMs || script.stall);
     const cutShort = [script.errorAfterTokens, script.endAfterTokens, script.resetAfterTokens].some((n) => n !== undefined);
-    const batchBytes = paced || cutShort ? 0 : 64 * 1024;
-    let batch = '';
+    if (!paced && !cutShort) {
+      const all = tokens.map((token) => lines.token(token));
+      const sent = script.batchBytes ? await writeBatched(res, all, script.batchBytes) : await writeChunkPerLine(res, all);
+      return void (sent && res.end(lines.final()));
+    }
+    // One write per line, flushed at once, as Ollama does.
     for (let i = 0; i < tokens.length; i++) {
       if (interrupted(i)) return;
       if (script.tokenDelayMs && !(await pause(script.tokenDelayMs, gone))) return;
       if (i === script.stall?.afterTokens && !(await pause(script.stall.ms, gone))) return;
-      batch += lines.token(tokens[i]!);
-      if (batch.length < batchBytes) continue;
-      if (!(await write(res, batch))) return;
-      batch = '';
+      if (!(await write(res, lines.token(tokens[i]!)))) return;
     }
     if (interrupted(tokens.length)) return;
-    res.end(batch + lines.final());
+    res.end(lines.final());
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -923,10 +929,54 @@ async function pause(ms: number | undefined, gone: AbortSignal): Promise<boolean
   }
 }
 
+/** Socket writes of an unpaced answer: large enough that the server is never what a client waits for. */
+const BURST_WRITE_CHARS = 64 * 1024;
+
+/**
+ * The lines of an unpaced answer, each its own HTTP chunk as Ollama's write and flush per line makes
+ * it. All of them exist at once, so they are framed here and handed to the socket 64 kB at a time:
+ * the bytes on the wire are those of one `res.write` per line, but `res.write` costs the server more
+ * per line than the fastest client pays to read it, and would make this server the bottleneck of a
+ * throughput benchmark.
+ */
+async function writeChunkPerLine(res: ServerResponse, lines: readonly string[]): Promise<boolean> {
+  res.flushHeaders();
+  const socket = res.socket;
+  if (!socket || !res.chunkedEncoding) {
+    // An HTTP/1.0 client: no chunks, the body ends with the connection.
+    for (const line of lines) if (!(await write(res, line))) return false;
+    return true;
+  }
+  let framed = '';
+  for (const line of lines) {
+    framed += `${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`;
+    if (framed.length < BURST_WRITE_CHARS) continue;
+    if (!(await write(socket, framed))) return false;
+    framed = '';
+  }
+  return framed ? write(socket, framed) : !socket.destroyed;
+}
+
+/** Many lines to an HTTP chunk, each chunk up to `batchBytes` long: a server that batches its output. */
+async function writeBatched(res: ServerResponse, lines: readonly string[], batchBytes: number): Promise<boolean> {
+  let batch = '';
+  for (const line of lines) {
+    batch += line;
+    if (batch.length < batchBytes) continue;
+    if (!(await write(res, batch))) return false;
+    batch = '';
+  }
+  return batch ? write(res, batch) : !res.destroyed;
+}
+
 /** Writes with backpressure; false when the client is gone. */
-async function write(res: ServerResponse, data: string | Uint8Array): Promise<boolean> {
+function write(res: Writable, data: string | Uint8Array): boolean | Promise<boolean> {
   if (res.destroyed) return false;
   if (res.write(data)) return true;
+  return drained(res);
+}
+
+async function drained(res: Writable): Promise<boolean> {
   await new Promise<void>((resolve) => {
     const done = () => {
       res.off('drain', done);

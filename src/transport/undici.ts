@@ -41,7 +41,12 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
         },
         readBody: (onBytes) =>
           new Promise<void>((resolve, reject) => {
-            stream.on('data', onBytes);
+            // Paused mode: Ollama flushes every token as its own HTTP chunk, and a 'data' listener
+            // would be called once per chunk. `read()` hands over everything buffered in one piece,
+            // so the lines that arrived together are split and parsed in one pass.
+            stream.on('readable', () => {
+              for (let bytes = stream.read(); bytes !== null; bytes = stream.read()) onBytes(bytes);
+            });
             // undici hands a finished socket back to the pool only after a full event-loop turn;
             // settling after that turn lets a follow-up request (concat, retry) reuse it.
             stream.once('end', () => setImmediate(resolve));
