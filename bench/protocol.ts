@@ -5,10 +5,15 @@ const WORDS = [' the', ' quick', ' brown', ' fox', ' jumps', ' over', ' a', ' la
 
 export const BIG_TOKENS = 100_000;
 export const BIG_TEXT_LENGTH = Array.from({ length: BIG_TOKENS }, (_, i) => WORDS[i % WORDS.length]!).join('').length;
-export const CROWD_TOKENS = 10;
-export const CROWD_TOKEN_DELAY_MS = 20;
-/** The answer the `crowd` model streams for a prompt: distinct per stream, so crossed wires show. */
-export const crowdTokens = (prompt: string) => Array.from({ length: CROWD_TOKENS }, (_, i) => `${prompt}:${i} `);
+/** Fan-out: a real model's pace, 50 tokens/s. */
+export const FANOUT_TOKEN_DELAY_MS = 20;
+/** A fan-out prompt names its stream and its length, e.g. `fan 17/500`. */
+export const fanoutPrompt = (stream: number, tokens: number) => `fan ${stream}/${tokens}`;
+/** The answer the `fanout` model streams for a prompt: distinct per stream, so crossed wires show. */
+export function fanoutTokens(prompt: string): string[] {
+  const count = Number(prompt.slice(prompt.indexOf('/') + 1));
+  return Array.from({ length: count }, (_, i) => ` ${prompt}:${i}`);
+}
 
 export const BENCH_MODELS: Record<string, ModelScript> = {
   /** Throughput: 100k tokens as fast as the server can write them. */
@@ -23,10 +28,10 @@ export const BENCH_MODELS: Record<string, ModelScript> = {
   loadingBriefly: { tokens: Array.from({ length: 50 }, () => ' tok'), loadDelayMs: 300, tokenDelayMs: 2 },
   /** First-token latency: a tiny answer, at once. */
   first: { tokens: ['Hi', '!'] },
-  /** Many concurrent slow streams. */
-  crowd: {
-    tokens: (body) => crowdTokens(String(body?.prompt)),
-    tokenDelayMs: CROWD_TOKEN_DELAY_MS,
+  /** Many concurrent streams at a real model's pace. */
+  fanout: {
+    tokens: (body) => fanoutTokens(String(body?.prompt)),
+    tokenDelayMs: FANOUT_TOKEN_DELAY_MS,
   },
 };
 

@@ -1,15 +1,15 @@
 /**
  * `npm run bench`: every figure of the performance targets, each measured side by side against the
  * test server running in its own process, printed as one Markdown table. Exits 1 if a target is
- * missed. `--only=throughput,abort,first-token,crowd,bundle` runs some sections; `BENCH_DEBUG=1`
- * prints every round's times.
+ * missed. `--only=throughput,abort,first-token,fanout,bundle` runs some sections; `BENCH_DEBUG=1`
+ * prints every round's times; `BENCH_FANOUT_SECONDS` sets the fan-out streams' length (10 s).
  */
 import { fileURLToPath } from 'node:url';
 import { NGINX_BINARY, type Nginx, nginxInstalled, startNginx } from '../test/nginx/nginx.js';
 import { measureAbort } from './abort.js';
 import { measureBundle } from './bundle.js';
 import { startBenchServer } from './child.js';
-import { measureCrowd } from './crowd.js';
+import { measureFanOut } from './fanout.js';
 import { measureFirstToken } from './firstToken.js';
 import { type Row, machine, table } from './table.js';
 import { measureThroughput } from './throughput.js';
@@ -30,7 +30,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['throughput', () => measureThroughput(server.urls[0]!, nginx?.url)],
   ['abort', () => measureAbort(server, nginx?.url)],
   ['first-token', () => measureFirstToken(server.urls[0]!)],
-  ['crowd', () => measureCrowd(server.urls[0]!)],
+  ['fanout', () => measureFanOut(server.urls[0]!)],
   ['bundle', () => measureBundle()],
 ];
 const started = performance.now();

@@ -42,6 +42,7 @@ const BATCHED_READ_MODES: ReadMode[] = ['paused', 'dispatch'];
 export async function measureThroughput(host: string, proxyHost: string | undefined): Promise<Row[]> {
   const raws = Object.fromEntries(Object.keys(READ_MODES).map((mode) => [mode, new RawUndici(host, mode as ReadMode)])) as Record<ReadMode, RawUndici>;
   const rx = new RxClient(host);
+  const rxFetch = new RxClient(host, 'fetch');
   const ollama = new OllamaPackage(host);
   const rawProxied = proxyHost ? new RawUndici(proxyHost) : undefined;
   const rxProxied = proxyHost ? new RxClient(proxyHost) : undefined;
@@ -50,6 +51,7 @@ export async function measureThroughput(host: string, proxyHost: string | undefi
   const runs: Record<string, () => Promise<void>> = {
     ollama: async () => check('ollama', await ollama.generate('big', 'ollama'), whole),
     fromOllama: async () => check('fromOllama', await rx.generate('big', 'fromOllama'), whole),
+    fetchFromOllama: async () => check('fromOllama over fetch', await rxFetch.generate('big', 'fromOllama'), whole),
     batchedFromOllama: async () => check('fromOllama, batched', await rx.generate('bigBatched', 'fromOllama'), whole),
     drain: async () => void (await raws.paused.drain('big')),
   };
@@ -82,7 +84,7 @@ export async function measureThroughput(host: string, proxyHost: string | undefi
   await alternate(2, contenders); // warm-up: JIT, connections
   measuring = true;
   const wall = await alternate(ROUNDS, contenders);
-  await Promise.all([...Object.values(raws).map((raw) => raw.close()), rx.close(), rawProxied?.close(), rxProxied?.close()]);
+  await Promise.all([...Object.values(raws).map((raw) => raw.close()), rx.close(), rxFetch.close(), rawProxied?.close(), rxProxied?.close()]);
   if (process.env.BENCH_DEBUG) {
     for (const name of Object.keys(runs)) {
       console.error(name.padEnd(22), 'wall', wall[name]!.map((v) => v.toFixed(0)).join(' '), '| cpu', cpu[name]!.map((v) => v.toFixed(0)).join(' '));
@@ -123,6 +125,10 @@ export async function measureThroughput(host: string, proxyHost: string | undefi
     { ...versus('fromOllama', 'ollama', 'the `ollama` package', { ratio: 2, wallToo: true }), figure: 'fromOllama vs the `ollama` package, same stream' },
     { ...versus('batchedFromOllama', batchedLimit, batchedLabel, { ratio: 0.9, wallToo: true }), figure: `fromOllama, ${size} in 64 kB chunks` },
   ];
+  rows.push({
+    ...versus('fetchFromOllama', 'ollama', 'the `ollama` package (also over fetch)'),
+    figure: "fromOllama with the fetch transport (Node's fetch), one chunk per line",
+  });
   for (const name of Object.keys(OPERATORS)) {
     rows.push({ ...versus(name, 'fromOllama', 'fromOllama alone', { ratio: 0.9 }), figure: `fromOllama + ${name}, one chunk per line` });
   }

@@ -940,13 +940,16 @@ const BURST_WRITE_CHARS = 64 * 1024;
  * throughput benchmark.
  */
 async function writeChunkPerLine(res: ServerResponse, lines: readonly string[]): Promise<boolean> {
-  res.flushHeaders();
   const socket = res.socket;
-  if (!socket || !res.chunkedEncoding) {
-    // An HTTP/1.0 client: no chunks, the body ends with the connection.
+  let length = 0;
+  for (const line of lines) length += line.length;
+  // A short answer goes out in one socket write anyway (Node corks a response for the rest of the
+  // tick); an HTTP/1.0 client gets no chunks, the body ending with the connection.
+  if (length < BURST_WRITE_CHARS || !socket || !res.chunkedEncoding) {
     for (const line of lines) if (!(await write(res, line))) return false;
     return true;
   }
+  res.flushHeaders();
   let framed = '';
   for (const line of lines) {
     framed += `${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`;
