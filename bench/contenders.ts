@@ -8,8 +8,6 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
 import { OllamaClient } from '../src/client.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
-import { createFetchTransport } from '../src/transport/fetch.js';
-import type { Transport } from '../src/transport/transport.js';
 import type { StreamChunk } from '../src/types.js';
 
 export interface Received {
@@ -136,11 +134,9 @@ function dispatchBody(agent: Agent, request: Dispatcher.DispatchOptions, onBytes
 export class RxClient {
   readonly client: OllamaClient;
 
-  /** `transport: 'fetch'` puts in the browser build's transport, over Node's `fetch`. */
+  /** `transport: 'fetch'`: the fetch transport (the browser build's), over Node's `fetch`. */
   constructor(host: string, transport: 'undici' | 'fetch' = 'undici') {
-    this.client = new OllamaClient({ host });
-    // The client opens its transport on first use; one set before that is the one it uses.
-    if (transport === 'fetch') (this.client as unknown as { transport: Transport }).transport = createFetchTransport();
+    this.client = new OllamaClient({ host, ...(transport === 'fetch' && { fetch: globalThis.fetch }) });
   }
 
   source(model: string, prompt: string): Observable<StreamChunk> {
