@@ -99,7 +99,7 @@ export async function measureFanOut(host: string): Promise<Row[]> {
     {
       figure: `fan-out: heap at peak, same ${STREAMS.toLocaleString('en')} streams`,
       measured: `+${heap.toFixed(1)} MB over the heap before they started`,
-      compare: `raw reader +${(mostHeap('raw') / MB).toFixed(1)} MB; process heap at peak ${(rxRun.heapPeak / MB).toFixed(0)} MB; all ${STREAMS} answers right in ${ms(rxRun.wallMs)}`,
+      compare: `held halfway (after a full GC) +${(Math.max(...results.rx!.map((run) => run.live)) / MB).toFixed(1)} MB; raw reader +${(mostHeap('raw') / MB).toFixed(1)} MB; process heap at peak ${(rxRun.heapPeak / MB).toFixed(0)} MB; all ${STREAMS} answers right in ${ms(rxRun.wallMs)}`,
       target: '≤ 48 MB',
       pass: heap <= 48,
     },
