@@ -1,5 +1,6 @@
 import { Observable, defer, tap } from 'rxjs';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
+import type { RequestOptions } from '../client.js';
 import type { ChatChunk, ChatMessage, ChatRequest } from '../types.js';
 import { AssistantMessage } from './assistantMessage.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
@@ -18,8 +19,9 @@ export interface Conversation {
    * `runTools$` for `content` on top of the history. The whole exchange goes into the history: the
    * user message, each assistant message with its tool calls and the tools' answers, and the final
    * answer. A run that ends early keeps its finished rounds and whatever answer text arrived.
+   * `options` may carry the run's own `signal`, `timeouts` or `headers`, which win over the conversation's.
    */
-  runTools$(content: string | ChatMessage, tools: Tools, options?: ToolLoopOptions): Observable<ToolEvent>;
+  runTools$(content: string | ChatMessage, tools: Tools, options?: ToolLoopOptions & RequestOptions): Observable<ToolEvent>;
 }
 
 export interface ConversationOptions extends SourceOptions {

@@ -326,6 +326,25 @@ describe('conversation().runTools$', () => {
     expect(sent.at(-1)).toEqual({ role: 'user', content: 'Thanks!' });
   });
 
+  it("takes a run's own request options: its headers are sent, its signal ends the run", async () => {
+    const chat = conversation({ client });
+    const caller = new AbortController();
+    const before = server.requests.length;
+    const tools = weatherTools({
+      get_weather: () => {
+        caller.abort(new Error('the user left'));
+        return NEVER;
+      },
+    });
+    const { error } = await settle(chat.runTools$('Weather?', tools, { signal: caller.signal, headers: { 'x-run': 'weather' } }));
+    expect(error).toEqual(new Error('the user left'));
+    expect(requestsSince(before)[0]!.headers['x-run']).toBe('weather');
+    expect(chat.messages).toEqual([
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', content: 'Let me check.' },
+    ]);
+  });
+
   it('a run that fails before any answer leaves the history as it was', async () => {
     const chat = conversation({ client, request: { model: 'no-such-model' } });
     const { error } = await settle(chat.runTools$('Weather?', weatherTools()));
