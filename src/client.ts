@@ -258,7 +258,7 @@ export class OllamaClient implements AsyncDisposable {
    * @example
    * const [vector] = await client.embed({ model: 'embeddinggemma', input: 'Why is the sky blue?', dimensions: 256 });
    */
-  embed(request: EmbedRequest, options: RequestOptions = {}): Promise<number[][]> {
+  async embed(request: EmbedRequest, options: RequestOptions = {}): Promise<number[][]> {
     return this.answer(options, this.embedSpec(request, options, decodeEmbeddings));
   }
 
@@ -269,7 +269,7 @@ export class OllamaClient implements AsyncDisposable {
    * const { model, embeddings, metrics } = await client.embedResponse({ input: ['a', 'b'] });
    * console.log(`${model}: ${embeddings.length} vectors in ${metrics.totalMs} ms`);
    */
-  embedResponse(request: EmbedRequest, options: RequestOptions = {}): Promise<EmbedResponse> {
+  async embedResponse(request: EmbedRequest, options: RequestOptions = {}): Promise<EmbedResponse> {
     return this.answer(options, this.embedSpec(request, options, decodeEmbedResponse));
   }
 
