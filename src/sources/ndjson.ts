@@ -1,28 +1,39 @@
 import { OllamaError } from '../errors.js';
+import { preview } from '../protocol/report.js';
 
 const NEWLINE = 0x0a;
 const STREAM = { stream: true };
 
 /** Longest line accepted before the stream is failed as a protocol error: memory stays bounded. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/**
+ * Whole lines read together are parsed in one `JSON.parse` call from this size on. One call per line
+ * costs more than the parse of a ~100-byte token line itself; one call for a read's hundreds of
+ * lines costs ~12% less in all (measured on Node 20). Below ~2 kB (~20 lines) the batch's own work
+ * — counting the lines, joining them into an array — costs more than it saves.
+ */
+export const BATCH_MIN_BYTES = 4 * 1024;
+/** At most this much text is parsed in one call, so that a huge read does not hold all of its values at once. */
+export const BATCH_MAX_BYTES = 256 * 1024;
 
 /**
- * Splits NDJSON bytes into lines for any TCP read boundaries. A newline byte never occurs inside a
- * multi-byte UTF-8 character, so everything up to the last newline of a read decodes in one call;
- * only the tail after it is held back.
+ * Splits NDJSON bytes into lines for any TCP read boundaries, and parses each line's JSON. A newline
+ * byte never occurs inside a multi-byte UTF-8 character, so everything up to the last newline of a
+ * read decodes in one call; only the tail after it is held back.
  *
  * The decoder runs in streaming mode, which on Node 20 is ICU's converter and decodes ~40% faster
  * than the one-shot path. Every piece it gets ends with its newline, which completes (or, in broken
  * UTF-8, replaces) any partial character, so nothing is ever carried from one piece to the next.
  */
-export class NdjsonSplitter {
+export class NdjsonParser {
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {}
 
-  push(bytes: Uint8Array, onLine: (line: string) => void): void {
+  /** Calls `onValue` with each complete line's value, in order; throws a `protocol` error at a line that is not JSON. */
+  push(bytes: Uint8Array, onValue: (value: unknown) => void): void {
     const lastNewline = bytes.lastIndexOf(NEWLINE);
     if (lastNewline === -1) {
       this.hold(bytes);
@@ -32,28 +43,65 @@ export class NdjsonSplitter {
     if (this.heldBytes > 0) {
       // Only the line begun in an earlier read is joined (copied), not the whole of this read.
       start = bytes.indexOf(NEWLINE) + 1;
-      this.emitLines(this.decode(this.takeHeld(bytes.subarray(0, start))), onLine);
+      this.parseLines(this.decode(this.takeHeld(bytes.subarray(0, start))), onValue);
     }
-    this.emitLines(this.decode(bytes.subarray(start, lastNewline + 1)), onLine);
+    this.parseWholeLines(bytes.subarray(start, lastNewline + 1), onValue);
     if (lastNewline + 1 < bytes.length) this.hold(bytes.subarray(lastNewline + 1));
   }
 
   /** The last line may lack its newline. */
-  end(onLine: (line: string) => void): void {
-    if (this.heldBytes > 0) this.emitLines(this.decoder.decode(this.takeHeld(new Uint8Array(0))), onLine);
+  end(onValue: (value: unknown) => void): void {
+    if (this.heldBytes > 0) this.parseLines(this.decoder.decode(this.takeHeld(new Uint8Array(0))), onValue);
   }
 
   private decode(piece: Uint8Array): string {
     return this.decoder.decode(piece, STREAM);
   }
 
-  private emitLines(text: string, onLine: (line: string) => void): void {
+  /** `bytes` ends with a newline. */
+  private parseWholeLines(bytes: Uint8Array, onValue: (value: unknown) => void): void {
+    for (let start = 0; start < bytes.length; ) {
+      let end = bytes.length;
+      if (end - start > BATCH_MAX_BYTES) {
+        end = bytes.lastIndexOf(NEWLINE, start + BATCH_MAX_BYTES - 1) + 1;
+        // One line longer than a batch: it goes alone, and the line-by-line path checks its length.
+        if (end <= start) end = bytes.indexOf(NEWLINE, start + BATCH_MAX_BYTES) + 1;
+      }
+      const text = this.decode(bytes.subarray(start, end));
+      // A batch no longer than the line limit cannot hold a line that exceeds it.
+      if (end - start >= BATCH_MIN_BYTES && end - start <= this.maxLineBytes) this.parseBatch(text, onValue);
+      else this.parseLines(text, onValue);
+      start = end;
+    }
+  }
+
+  /**
+   * Parses many lines as the elements of one JSON array: newlines become commas. That array holds
+   * exactly one element per line only if every line is one JSON value — a blank line makes an empty
+   * element (a syntax error), a line of two comma-separated values makes two — so any other count,
+   * or a syntax error, sends the text through the line-by-line path, which finds the line at fault
+   * after delivering every line before it.
+   */
+  private parseBatch(text: string, onValue: (value: unknown) => void): void {
+    let lines = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+    let values: unknown[] | undefined;
+    try {
+      values = JSON.parse(`[${text.slice(0, -1).replaceAll('\n', ',')}]`) as unknown[];
+    } catch {
+      values = undefined;
+    }
+    if (values?.length !== lines) return this.parseLines(text, onValue);
+    for (const value of values) onValue(value);
+  }
+
+  private parseLines(text: string, onValue: (value: unknown) => void): void {
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
       if (end - start > this.maxLineBytes) throw lineTooLong(this.maxLineBytes);
-      if (!isBlank(text, start, end)) onLine(text.slice(start, end));
+      if (!isBlank(text, start, end)) onValue(parseLine(text.slice(start, end)));
       start = end + 1;
     }
   }
@@ -76,6 +124,14 @@ export class NdjsonSplitter {
     this.held = [];
     this.heldBytes = 0;
     return joined;
+  }
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (cause) {
+    throw new OllamaError('protocol', `Ollama sent a line that is not JSON: ${preview(line)}`, { cause });
   }
 }
 

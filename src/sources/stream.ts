@@ -1,9 +1,8 @@
 import { Observable } from 'rxjs';
 import { DEFAULT_MAX_ANSWER_BYTES, OllamaConfigError, type Timeouts } from '../config.js';
 import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
-import { preview } from '../protocol/report.js';
 import type { RequestBody, TransportRequest, TransportResponse } from '../transport/transport.js';
-import { DEFAULT_MAX_LINE_BYTES, NdjsonSplitter } from './ndjson.js';
+import { DEFAULT_MAX_LINE_BYTES, NdjsonParser } from './ndjson.js';
 import { TextBuffer } from '../textBuffer.js';
 import { PhaseTimers, timeoutError } from './timers.js';
 
@@ -73,7 +72,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
     const secrets = context.secrets ?? [];
     const body = spec.upload ? spec.upload.body() : json;
     const abort = new AbortController();
-    const splitter = new NdjsonSplitter(spec.singleAnswer ? maxAnswerBytes : DEFAULT_MAX_LINE_BYTES);
+    const parser = new NdjsonParser(spec.singleAnswer ? maxAnswerBytes : DEFAULT_MAX_LINE_BYTES);
     const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
     const received = new TextBuffer();
     let sawLast = false;
@@ -98,14 +97,8 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
       if (!subscriber.closed) subscriber.error(context.signal!.reason);
     };
 
-    const onLine = (line: string) => {
+    const onValue = (value: unknown) => {
       if (subscriber.closed || sawLast) return;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (cause) {
-        throw new OllamaError('protocol', `Ollama sent a line that is not JSON: ${preview(line)}`, { cause });
-      }
       const item = spec.decode(value);
       if (spec.textOf) received.add(spec.textOf(item));
       // The answer is whole: no timeout may turn it into a failure while the body winds down, and
@@ -123,7 +116,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
         return;
       }
       try {
-        splitter.push(bytes, onLine);
+        parser.push(bytes, onValue);
       } catch (error) {
         if (!sawLast) fail(error);
       }
@@ -168,7 +161,7 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
         if (!sawLast) throw transportError(error, context.baseUrl, context.timeouts.connect);
       }
       if (subscriber.closed) return;
-      if (!sawLast) splitter.end(onLine);
+      if (!sawLast) parser.end(onValue);
       if (subscriber.closed) return;
       if (!sawLast && !(spec.emptyBodyIsAnswer && !gotBytes)) {
         throw new OllamaError(

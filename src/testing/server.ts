@@ -625,6 +625,8 @@ class ScriptLines {
   private readonly topLogprobs: number | undefined;
   private readonly toolCalls: readonly ToolCall[];
   private sent = 0;
+  private readonly answerLines = new Map<string, string>();
+  private readonly thinkingLines = new Map<string, string>();
 
   constructor(
     private readonly model: string,
@@ -646,6 +648,16 @@ class ScriptLines {
   token(token: string): string {
     const index = this.sent++;
     const thinking = index < this.thinkingCount;
+    if (this.topLogprobs !== undefined) return this.render(token, thinking, index);
+    // Without log probabilities a line depends on its token alone, and an answer repeats its tokens:
+    // rendering each once keeps a 100k-token answer from costing the server more than its reader.
+    const rendered = thinking ? this.thinkingLines : this.answerLines;
+    let line = rendered.get(token);
+    if (line === undefined) rendered.set(token, (line = this.render(token, thinking, index)));
+    return line;
+  }
+
+  private render(token: string, thinking: boolean, index: number): string {
     const text = JSON.stringify(token);
     const end = this.topLogprobs === undefined ? '}\n' : `,"logprobs":${JSON.stringify([this.logprob(token, index)])}}\n`;
     if (this.chat) {
@@ -950,9 +962,13 @@ async function writeChunkPerLine(res: ServerResponse, lines: readonly string[]):
     return true;
   }
   res.flushHeaders();
+  // Lines repeat (see ScriptLines.token): each distinct one is framed once.
+  const frames = new Map<string, string>();
   let framed = '';
   for (const line of lines) {
-    framed += `${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`;
+    let frame = frames.get(line);
+    if (frame === undefined) frames.set(line, (frame = `${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`));
+    framed += frame;
     if (framed.length < BURST_WRITE_CHARS) continue;
     if (!(await write(socket, framed))) return false;
     framed = '';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { decodeChatLine, decodeGenerateLine } from '../../src/protocol/lines.js';
-import { NdjsonSplitter } from '../../src/sources/ndjson.js';
+import { NdjsonParser } from '../../src/sources/ndjson.js';
 import type { StreamChunk } from '../../src/types.js';
 import { loopback } from '../faults/support.js';
 import { settle } from '../helpers.js';
@@ -44,11 +44,11 @@ function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
 
 /** What `ndjsonRequest` does with the bytes: split into lines, parse, decode. */
 function decode(pieces: Uint8Array[], chat: boolean): StreamChunk[] {
-  const splitter = new NdjsonSplitter();
+  const parser = new NdjsonParser();
   const chunks: StreamChunk[] = [];
-  const onLine = (line: string) => chunks.push((chat ? decodeChatLine : decodeGenerateLine)(JSON.parse(line)));
-  for (const piece of pieces) splitter.push(piece, onLine);
-  splitter.end(onLine);
+  const onValue = (value: unknown) => chunks.push((chat ? decodeChatLine : decodeGenerateLine)(value));
+  for (const piece of pieces) parser.push(piece, onValue);
+  parser.end(onValue);
   return chunks;
 }
 
@@ -95,5 +95,97 @@ describe('NDJSON decoding end to end, through TCP', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+/** What a line-by-line reader makes of a body: every non-blank line's value, up to the first line that is not JSON. */
+function lineByLine(body: string): { values: unknown[]; badLine?: string } {
+  const values: unknown[] = [];
+  for (const line of body.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      values.push(JSON.parse(line));
+    } catch {
+      return { values, badLine: line };
+    }
+  }
+  return { values };
+}
+
+function parse(pieces: Uint8Array[]): { values: unknown[]; error?: unknown } {
+  const parser = new NdjsonParser();
+  const values: unknown[] = [];
+  try {
+    for (const piece of pieces) parser.push(piece, (value) => values.push(value));
+    parser.end((value) => values.push(value));
+  } catch (error) {
+    return { values, error };
+  }
+  return { values };
+}
+
+describe('NDJSON parsing of many lines read together (one JSON.parse per batch)', () => {
+  const token = fc.string({ maxLength: 30 }).map((response) => JSON.stringify({ model: 'm', response, done: false }));
+  /** Lines a broken server or proxy may send: each alone is not one JSON value, but some join with their neighbours into one. */
+  const broken = fc.constantFrom('{"a":1},{"b":2}', '{"a":', '1}', '[1', '2]', '3,4', 'nul', '}', ',', '"x', '{"a":1}{"b":2}', '<html>');
+  /**
+   * Token lines and at most one odd line, blank or broken: a batch holding one odd line must find it,
+   * and a second could only hide it (a blank line's syntax error sends the whole batch line by line).
+   */
+  const manyLines = fc
+    .record({
+      lines: fc.array(token, { minLength: 50, maxLength: 400 }),
+      odd: fc.option(fc.tuple(fc.oneof(broken, fc.constantFrom('', ' ', '\r', '\t')), fc.nat()), { nil: undefined }),
+      crlf: fc.boolean(),
+    })
+    .map(({ lines, odd, crlf }) => {
+      if (odd) lines.splice(odd[1] % lines.length, 0, odd[0]);
+      return lines.map((line) => line + (crlf && line ? '\r' : '')).join('\n') + '\n';
+    });
+
+  it('delivers what a line-by-line reader would, and fails at the same line, for any framing', () => {
+    fc.assert(
+      fc.property(
+        manyLines.chain((body) => fc.array(fc.nat({ max: body.length }), { maxLength: 6 }).map((cuts) => ({ body, cuts }))),
+        ({ body, cuts }) => {
+          const bytes = new TextEncoder().encode(body);
+          const expected = lineByLine(body);
+          for (const pieces of [[bytes], split(bytes, [...new Set(cuts)].sort((a, b) => a - b))]) {
+            const { values, error } = parse(pieces);
+            expect(values).toEqual(expected.values);
+            if (expected.badLine === undefined) expect(error).toBeUndefined();
+            else expect(error).toMatchObject({ kind: 'protocol', message: expect.stringContaining('not JSON') });
+          }
+        },
+      ),
+      // Shrinking hundreds of lines takes minutes; the first counterexample is already readable.
+      { numRuns: 300, endOnFailure: true },
+    );
+  });
+
+  it('a line of two JSON values joined by a comma is an error, not two values', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ response: `t${i}`, done: false }));
+    lines[60] = '{"response":"a","done":false},{"response":"b","done":false}';
+    const { values, error } = parse([new TextEncoder().encode(lines.join('\n') + '\n')]);
+    expect(values).toHaveLength(60);
+    expect(error).toMatchObject({ kind: 'protocol', message: expect.stringContaining('{\\"response\\":\\"a\\"') });
+  });
+
+  it('a read larger than a batch, and a line larger than a batch in it, arrive whole and in order', () => {
+    const short = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ response: `token ${i}`, done: false }));
+    const long = JSON.stringify({ response: 'x'.repeat(300 * 1024), done: false });
+    const lines = [...short.slice(0, 2_500), long, ...short.slice(2_500)];
+    const { values, error } = parse([new TextEncoder().encode(lines.join('\n') + '\n')]);
+    expect(error).toBeUndefined();
+    expect(values).toEqual(lines.map((line) => JSON.parse(line)));
+  });
+
+  it('a line over the line limit inside a large read fails, after the lines before it', () => {
+    const parser = new NdjsonParser(1_000);
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ response: `t${i}`, done: false }));
+    lines[150] = JSON.stringify({ response: 'x'.repeat(2_000), done: false });
+    const values: unknown[] = [];
+    expect(() => parser.push(new TextEncoder().encode(lines.join('\n') + '\n'), (value) => values.push(value))).toThrow('longer than 1000 bytes');
+    expect(values).toHaveLength(150);
   });
 });
