@@ -45,7 +45,9 @@ export class NdjsonParser {
       start = bytes.indexOf(NEWLINE) + 1;
       this.parseLines(this.decode(this.takeHeld(bytes.subarray(0, start))), onValue);
     }
-    this.parseWholeLines(bytes.subarray(start, lastNewline + 1), onValue);
+    // A read of whole lines (every read, on Ollama's wire, at a model's pace) is used as it is:
+    // a view costs as much as a short line's parse.
+    this.parseWholeLines(start === 0 && lastNewline + 1 === bytes.length ? bytes : bytes.subarray(start, lastNewline + 1), onValue);
     if (lastNewline + 1 < bytes.length) this.hold(bytes.subarray(lastNewline + 1));
   }
 
@@ -60,6 +62,7 @@ export class NdjsonParser {
 
   /** `bytes` ends with a newline. */
   private parseWholeLines(bytes: Uint8Array, onValue: (value: unknown) => void): void {
+    if (bytes.length <= BATCH_MAX_BYTES) return this.parseText(this.decode(bytes), bytes.length, onValue);
     for (let start = 0; start < bytes.length; ) {
       let end = bytes.length;
       if (end - start > BATCH_MAX_BYTES) {
@@ -67,12 +70,16 @@ export class NdjsonParser {
         // One line longer than a batch: it goes alone, and the line-by-line path checks its length.
         if (end <= start) end = bytes.indexOf(NEWLINE, start + BATCH_MAX_BYTES) + 1;
       }
-      const text = this.decode(bytes.subarray(start, end));
-      // A batch no longer than the line limit cannot hold a line that exceeds it.
-      if (end - start >= BATCH_MIN_BYTES && end - start <= this.maxLineBytes) this.parseBatch(text, onValue);
-      else this.parseLines(text, onValue);
+      this.parseText(this.decode(bytes.subarray(start, end)), end - start, onValue);
       start = end;
     }
+  }
+
+  /** `text`, decoded from `byteLength` bytes, ends with a newline. */
+  private parseText(text: string, byteLength: number, onValue: (value: unknown) => void): void {
+    // A batch no longer than the line limit cannot hold a line that exceeds it.
+    if (byteLength >= BATCH_MIN_BYTES && byteLength <= this.maxLineBytes) this.parseBatch(text, onValue);
+    else this.parseLines(text, onValue);
   }
 
   /**

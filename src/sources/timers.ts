@@ -48,7 +48,8 @@ export class PhaseTimers {
 
   chunk(): void {
     if (this.sawChunk) {
-      this.lastChunkAt = now();
+      // Only the idle limit needs the time of the last chunk: without one, no clock is read per read.
+      if (this.idle !== undefined) this.lastChunkAt = now();
       return;
     }
     this.sawChunk = true;

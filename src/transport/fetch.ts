@@ -38,7 +38,6 @@ export function createFetchTransport(
           status: response.status,
           header: (name) => response.headers.get(name) ?? undefined,
           readBody: (onBytes) => readStream(response, onBytes).finally(release),
-          text: () => response.text().finally(release),
         };
       } catch (error) {
         release();

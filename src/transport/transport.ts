@@ -24,8 +24,6 @@ export interface TransportResponse {
   header(name: string): string | undefined;
   /** Delivers the body as it arrives; settles when it ends or fails. Call once. */
   readBody(onBytes: (bytes: Uint8Array) => void): Promise<void>;
-  /** The whole body as text: for error pages and small JSON answers. */
-  text(): Promise<string>;
 }
 
 /**
@@ -53,7 +51,6 @@ export interface FetchResponse {
   readonly status: number;
   readonly headers: { get(name: string): string | null };
   readonly body: { getReader(): FetchBodyReader } | null;
-  text(): Promise<string>;
 }
 
 export interface FetchBodyReader {

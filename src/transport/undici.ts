@@ -20,45 +20,119 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
       });
   const dispatcher: Dispatcher = own ?? options.dispatcher!;
   return {
-    async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
+    request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {
       const { origin, pathname, search } = new URL(url);
-      const response = await dispatcher.request({
-        origin,
-        path: pathname + search,
-        method,
-        headers,
-        body: toUndiciBody(body),
-        signal,
-        headersTimeout: 0,
-        bodyTimeout: 0,
+      return new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        const exchange = new Exchange(signal, resolve, reject);
+        dispatcher.dispatch(
+          { origin, path: pathname + search, method, headers, body: toUndiciBody(body), headersTimeout: 0, bodyTimeout: 0 },
+          exchange,
+        );
       });
-      const stream = response.body;
-      return {
-        status: response.statusCode,
-        header: (name) => {
-          const value = response.headers[name.toLowerCase()];
-          return Array.isArray(value) ? value[0] : value;
-        },
-        readBody: (onBytes) =>
-          new Promise<void>((resolve, reject) => {
-            // Paused mode: Ollama flushes every token as its own HTTP chunk, and a 'data' listener
-            // would be called once per chunk. `read()` hands over everything buffered in one piece,
-            // so the lines that arrived together are split and parsed in one pass.
-            stream.on('readable', () => {
-              for (let bytes = stream.read(); bytes !== null; bytes = stream.read()) onBytes(bytes);
-            });
-            // undici hands a finished socket back to the pool only after a full event-loop turn;
-            // settling after that turn lets a follow-up request (concat, retry) reuse it.
-            stream.once('end', () => setImmediate(resolve));
-            stream.once('error', reject);
-          }),
-        text: () => stream.text(),
-      };
     },
     // A caller's dispatcher is theirs to close; the client's close() still aborts every request
     // running through it, since each source aborts its own request when the client closes.
     destroy: async () => own?.destroy(),
   };
+}
+
+/**
+ * One request as an undici dispatch handler — below `Dispatcher.request`, whose body stream costs a
+ * push and a `'readable'` turn for every HTTP chunk, and Ollama flushes every token as a chunk.
+ * Here the chunks of one socket read are gathered and handed over in one piece, a microtask after
+ * the read, so the lines that arrived together are split and parsed in one pass.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private responded = false;
+  private readonly pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private onBytes: ((bytes: Uint8Array) => void) | undefined;
+  /** The body's outcome, for a `readBody` that comes after it. */
+  private outcome: { error?: unknown } | undefined;
+  private settleBody: ((outcome: { error?: unknown }) => void) | undefined;
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly resolve: (response: TransportResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this.abort, { once: true });
+  }
+
+  // Before the request has a socket there is no controller yet: it is aborted as it gets one.
+  private readonly abort = () => this.controller?.abort(this.signal.reason);
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(this.signal.reason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+    // 1xx answers (100 Continue) precede the real one.
+    if (status < 200) return;
+    this.responded = true;
+    this.resolve({
+      status,
+      header: (name) => {
+        const value = headers[name.toLowerCase()];
+        return Array.isArray(value) ? value[0] : value;
+      },
+      readBody: (onBytes) => this.readBody(onBytes),
+    });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.pending.push(chunk) === 1 && this.onBytes) queueMicrotask(this.flush);
+    this.pendingBytes += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    this.flush();
+    this.finish({});
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (!this.responded) {
+      this.signal.removeEventListener('abort', this.abort);
+      this.reject(error);
+      return;
+    }
+    this.finish({ error });
+  }
+
+  private readBody(onBytes: (bytes: Uint8Array) => void): Promise<void> {
+    this.onBytes = onBytes;
+    this.flush();
+    return new Promise<void>((resolve, reject) => {
+      this.settleBody = ({ error }) => (error === undefined ? resolve() : reject(error));
+      if (this.outcome) this.settle();
+    });
+  }
+
+  private readonly flush = () => {
+    if (!this.onBytes || this.pending.length === 0) return;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+    this.onBytes(bytes);
+  };
+
+  private finish(outcome: { error?: unknown }): void {
+    this.signal.removeEventListener('abort', this.abort);
+    this.outcome = outcome;
+    if (this.settleBody) this.settle();
+  }
+
+  private settle(): void {
+    const settle = this.settleBody!;
+    const outcome = this.outcome!;
+    // undici hands a finished socket back to the pool only after a full event-loop turn; settling
+    // after that turn lets a follow-up request (concat, retry) reuse it.
+    if (outcome.error === undefined) setImmediate(() => settle(outcome));
+    else settle(outcome);
+  }
 }
 
 /** undici streams a `Readable` body with backpressure and destroys it on abort, which cancels the stream (closing its file). */
