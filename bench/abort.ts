@@ -3,6 +3,8 @@
  * client gone, both read on the machine-wide monotonic clock.
  */
 import type { Observable } from 'rxjs';
+import { Agent, buildConnector } from 'undici';
+import { createUndiciTransport } from '../src/transport/undici.js';
 import type { BenchServer } from './child.js';
 import { OllamaPackage, RxClient } from './contenders.js';
 import { alternate, median, quantile } from './measure.js';
@@ -93,6 +95,47 @@ async function ollamaAbortDuringLoad(server: BenchServer, ollama: OllamaPackage)
   return { ...end, afterMs: end.at! - abortedAt, parts };
 }
 
+/** How long the connector of the "while connecting" rounds holds each connection back. */
+const CONNECT_DELAY_MS = 100;
+
+/**
+ * Aborts while the TCP connection is being made, held back by a slow connector (loopback connects at
+ * once). Nothing has reached the server in that phase, so there is no disconnect for it to see: what
+ * counts is that the request is released at once — the time from `abort()` to the transport's
+ * rejection — and that it is never sent once the connection is made. Through the transport the
+ * sources use, a fresh pool per round so that every request has to connect.
+ */
+async function abortWhileConnecting(server: BenchServer, rounds: number) {
+  const connect = buildConnector({});
+  const released: number[] = [];
+  const prompts: string[] = [];
+  const agents: Agent[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const agent = new Agent({ connect: (options, callback) => void setTimeout(() => connect(options, callback), CONNECT_DELAY_MS) });
+    agents.push(agent);
+    const transport = createUndiciTransport({ dispatcher: agent });
+    const prompt = uniquePrompt('connecting');
+    prompts.push(prompt);
+    const abort = new AbortController();
+    const body = JSON.stringify({ model: 'paced', prompt, stream: true });
+    const request = transport.request({ method: 'POST', url: `${server.urls[0]}/api/generate`, headers: {}, body, signal: abort.signal });
+    const rejected = request.then(
+      () => Promise.reject(new Error('a request aborted while connecting got an answer')),
+      () => monotonicMs(),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const abortedAt = monotonicMs();
+    abort.abort();
+    released.push((await rejected) - abortedAt);
+  }
+  // Every held connection is made by now: none of them may have carried its request.
+  await new Promise((resolve) => setTimeout(resolve, CONNECT_DELAY_MS * 2));
+  let sent = 0;
+  for (const prompt of prompts) if ((await server.ask({ op: 'received', prompt, timeoutMs: 1 })).at !== undefined) sent++;
+  await Promise.all(agents.map((agent) => agent.destroy()));
+  return { released, sent };
+}
+
 export async function measureAbort(server: BenchServer, proxyHost: string | undefined): Promise<Row[]> {
   const host = server.urls[0]!;
   const rx = new RxClient(host);
@@ -111,6 +154,7 @@ export async function measureAbort(server: BenchServer, proxyHost: string | unde
   await alternate(3, contenders);
   const samples = await alternate(ROUNDS, contenders);
   const ollamaDuringLoad = await ollamaAbortDuringLoad(server, ollama);
+  const connecting = await abortWhileConnecting(server, ROUNDS);
   await Promise.all([rx.close(), rxProxied?.close()]);
 
   const stats = (name: string) => `${ms(median(samples[name]!))} / ${ms(quantile(samples[name]!, 0.99))}`;
@@ -130,6 +174,13 @@ export async function measureAbort(server: BenchServer, proxyHost: string | unde
         ? `\`ollama\` abort() reached the server after ${ms(ollamaDuringLoad.afterMs)}`
         : `\`ollama\` abort(): no effect; the server generated all ${ollamaDuringLoad.parts - 1} tokens, done ${ms(ollamaDuringLoad.afterMs)} after abort()`,
       ...target('duringLoad'),
+    },
+    {
+      figure: `abort while connecting (connect held ${CONNECT_DELAY_MS} ms): abort → the transport releases the request, median / p99 of ${ROUNDS}`,
+      measured: `${ms(median(connecting.released))} / ${ms(quantile(connecting.released, 0.99))}`,
+      compare: `requests sent once their connection was made: ${connecting.sent} of ${ROUNDS}`,
+      target: 'median ≤ 5 ms, none sent',
+      pass: median(connecting.released) <= 5 && connecting.sent === 0,
     },
   ];
   if (rxProxied) {

@@ -61,8 +61,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     signal.addEventListener('abort', this.abort, { once: true });
   }
 
-  // Before the request has a socket there is no controller yet: it is aborted as it gets one.
-  private readonly abort = () => this.controller?.abort(this.signal.reason);
+  private readonly abort = () => {
+    if (this.controller) this.controller.abort(this.signal.reason);
+    // Still connecting: undici has no way to abort a request before it has a socket, and aborts it
+    // as it gets one (onRequestStart), unsent. The caller need not wait for that.
+    else this.reject(this.signal.reason);
+  };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;

@@ -1,4 +1,5 @@
 import { lastValueFrom } from 'rxjs';
+import { Agent, buildConnector } from 'undici';
 import { OllamaClient } from '../../src/client.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { createUndiciTransport } from '../../src/transport/undici.js';
@@ -70,5 +71,35 @@ describe('undici transport (a dispatch handler)', () => {
     abort.abort(new Error('never'));
     await expect(request(raw.url, abort.signal)).rejects.toThrow('never');
     expect(raw.accepted).toBe(0);
+  });
+});
+
+describe('undici transport, aborted while connecting', () => {
+  it('rejects at once, before the connection is made, and never sends the request once it is', async () => {
+    let requests = 0;
+    raw = await startRawHttpServer((socket) => {
+      requests++;
+      socket.end(chunkedHead() + httpChunk(line('late', true)).toString() + '0\r\n\r\n');
+    });
+    let connected = false;
+    const connect = buildConnector({});
+    let finishConnecting: () => void = () => {};
+    const agent = new Agent({
+      connect: (options, callback) => {
+        finishConnecting = () => connect(options, (...args) => ((connected = true), callback(...(args as Parameters<typeof callback>))));
+      },
+    });
+    const slow = createUndiciTransport({ dispatcher: agent });
+    const abort = new AbortController();
+    const pending = slow.request({ method: 'POST', url: `${raw.url}/api/generate`, headers: {}, body: '{}', signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    abort.abort(new Error('gone'));
+    await expect(pending).rejects.toThrow('gone');
+    expect(connected).toBe(false);
+    finishConnecting();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connected).toBe(true);
+    expect(requests).toBe(0);
+    await agent.destroy();
   });
 });
