@@ -45,9 +45,7 @@ export class NdjsonParser {
       start = bytes.indexOf(NEWLINE) + 1;
       this.parseLines(this.decode(this.takeHeld(bytes.subarray(0, start))), onValue);
     }
-    // A read of whole lines (every read, on Ollama's wire, at a model's pace) is used as it is:
-    // a view costs as much as a short line's parse.
-    this.parseWholeLines(start === 0 && lastNewline + 1 === bytes.length ? bytes : bytes.subarray(start, lastNewline + 1), onValue);
+    this.parseWholeLines(view(bytes, start, lastNewline + 1), onValue);
     if (lastNewline + 1 < bytes.length) this.hold(bytes.subarray(lastNewline + 1));
   }
 
@@ -62,7 +60,6 @@ export class NdjsonParser {
 
   /** `bytes` ends with a newline. */
   private parseWholeLines(bytes: Uint8Array, onValue: (value: unknown) => void): void {
-    if (bytes.length <= BATCH_MAX_BYTES) return this.parseText(this.decode(bytes), bytes.length, onValue);
     for (let start = 0; start < bytes.length; ) {
       let end = bytes.length;
       if (end - start > BATCH_MAX_BYTES) {
@@ -70,7 +67,7 @@ export class NdjsonParser {
         // One line longer than a batch: it goes alone, and the line-by-line path checks its length.
         if (end <= start) end = bytes.indexOf(NEWLINE, start + BATCH_MAX_BYTES) + 1;
       }
-      this.parseText(this.decode(bytes.subarray(start, end)), end - start, onValue);
+      this.parseText(this.decode(view(bytes, start, end)), end - start, onValue);
       start = end;
     }
   }
@@ -132,6 +129,14 @@ export class NdjsonParser {
     this.heldBytes = 0;
     return joined;
   }
+}
+
+/**
+ * `bytes` from `start` to `end`: itself when that is all of it — every read on Ollama's wire at a
+ * model's pace is whole lines — since a new view costs as much as a short line's parse.
+ */
+function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
 }
 
 function parseLine(line: string): unknown {

@@ -49,15 +49,17 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly pending: Buffer[] = [];
   private pendingBytes = 0;
   private onBytes: ((bytes: Uint8Array) => void) | undefined;
-  /** The body's outcome, for a `readBody` that comes after it. */
-  private outcome: { error?: unknown } | undefined;
-  private settleBody: ((outcome: { error?: unknown }) => void) | undefined;
+  private settleBody!: { resolve: () => void; reject: (error: unknown) => void };
+  /** Settles when the body has ended or failed, whether or not `readBody` has been called yet. */
+  private readonly bodyEnded = new Promise<void>((resolve, reject) => (this.settleBody = { resolve, reject }));
 
   constructor(
     private readonly signal: AbortSignal,
     private readonly resolve: (response: TransportResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
+    // A body that fails before anyone reads it (an aborted error page) is not an unhandled rejection.
+    this.bodyEnded.catch(() => {});
     signal.addEventListener('abort', this.abort, { once: true });
   }
 
@@ -83,7 +85,13 @@ class Exchange implements Dispatcher.DispatchHandler {
         const value = headers[name.toLowerCase()];
         return Array.isArray(value) ? value[0] : value;
       },
-      readBody: (onBytes) => this.readBody(onBytes),
+      readBody: (onBytes) => {
+        this.onBytes = onBytes;
+        this.flush();
+        // undici hands a finished socket back to the pool only after a full event-loop turn;
+        // settling after that turn lets a follow-up request (concat, retry) reuse it.
+        return this.bodyEnded.then(nextTurn);
+      },
     });
   }
 
@@ -94,25 +102,14 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.flush();
-    this.finish({});
+    this.signal.removeEventListener('abort', this.abort);
+    this.settleBody.resolve();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    if (!this.responded) {
-      this.signal.removeEventListener('abort', this.abort);
-      this.reject(error);
-      return;
-    }
-    this.finish({ error });
-  }
-
-  private readBody(onBytes: (bytes: Uint8Array) => void): Promise<void> {
-    this.onBytes = onBytes;
-    this.flush();
-    return new Promise<void>((resolve, reject) => {
-      this.settleBody = ({ error }) => (error === undefined ? resolve() : reject(error));
-      if (this.outcome) this.settle();
-    });
+    this.signal.removeEventListener('abort', this.abort);
+    if (this.responded) this.settleBody.reject(error);
+    else this.reject(error);
   }
 
   private readonly flush = () => {
@@ -122,22 +119,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.pendingBytes = 0;
     this.onBytes(bytes);
   };
-
-  private finish(outcome: { error?: unknown }): void {
-    this.signal.removeEventListener('abort', this.abort);
-    this.outcome = outcome;
-    if (this.settleBody) this.settle();
-  }
-
-  private settle(): void {
-    const settle = this.settleBody!;
-    const outcome = this.outcome!;
-    // undici hands a finished socket back to the pool only after a full event-loop turn; settling
-    // after that turn lets a follow-up request (concat, retry) reuse it.
-    if (outcome.error === undefined) setImmediate(() => settle(outcome));
-    else settle(outcome);
-  }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** undici streams a `Readable` body with backpressure and destroys it on abort, which cancels the stream (closing its file). */
 function toUndiciBody(body: RequestBody | undefined): string | Uint8Array | Readable | undefined {
