@@ -4,7 +4,7 @@
  */
 import type { Observable } from 'rxjs';
 import { Agent, buildConnector } from 'undici';
-import { createUndiciTransport } from '../src/transport/undici.js';
+import { createUndiciTransport } from '../src/http/undici.js';
 import type { BenchServer } from './child.js';
 import { OllamaPackage, RxClient } from './contenders.js';
 import { alternate, median, quantile } from './measure.js';

@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import { Ollama } from 'ollama';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { Agent, type Dispatcher } from 'undici';
-import { OllamaClient } from '../src/client.js';
+import { OllamaClient } from '../src/client/client.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
-import type { StreamChunk } from '../src/types.js';
+import type { StreamChunk } from '../src/core/types.js';
 
 export interface Received {
   /** Values delivered: chunks, or what an operator made of them. */

@@ -7,7 +7,7 @@
  */
 import { from, lastValueFrom } from 'rxjs';
 import { partialJson } from '../src/operators/partialJson.js';
-import type { StreamChunk } from '../src/types.js';
+import type { StreamChunk } from '../src/core/types.js';
 import { alternate, median } from './measure.js';
 import { type Row, machine, ms, table, times } from './table.js';
 

@@ -6,7 +6,7 @@ import type { OperatorFunction } from 'rxjs';
 import { collectText } from '../src/operators/collectText.js';
 import { countTokens } from '../src/operators/countTokens.js';
 import { throttleChunks } from '../src/operators/throttleChunks.js';
-import type { StreamChunk } from '../src/types.js';
+import type { StreamChunk } from '../src/core/types.js';
 import { OllamaPackage, RawUndici, type ReadMode, type Received, RxClient } from './contenders.js';
 import { alternate, cpuTime } from './measure.js';
 import { BIG_TEXT_LENGTH, BIG_TOKENS } from './protocol.js';

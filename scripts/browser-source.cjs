@@ -3,11 +3,11 @@ const { join, resolve } = require('node:path');
 
 const src = join(__dirname, '..', 'src');
 const entries = { 'ollama-rx': 'index.ts', 'ollama-rx/operators': 'operators/index.ts' };
-const platform = join(src, 'transport', 'platform.js');
+const platform = join(src, 'uploads', 'platform.js');
 
 /**
  * esbuild plugin: `ollama-rx` and `ollama-rx/operators` from the sources, as the `browser` export
- * condition sees them — transport/platform.js replaced by platform.browser.ts, the fetch transport,
+ * condition sees them — uploads/platform.js replaced by platform.browser.ts, the fetch transport,
  * exactly as scripts/build.mjs does for dist/browser. No build needed.
  * @type {import('esbuild').Plugin}
  */
@@ -16,7 +16,7 @@ const browserSource = {
   setup(build) {
     build.onResolve({ filter: /^ollama-rx(\/operators)?$/ }, ({ path }) => ({ path: join(src, entries[path]) }));
     build.onResolve({ filter: /\/platform\.js$/ }, ({ path, resolveDir }) =>
-      resolve(resolveDir, path) === platform ? { path: join(src, 'transport', 'platform.browser.ts') } : undefined,
+      resolve(resolveDir, path) === platform ? { path: join(src, 'uploads', 'platform.browser.ts') } : undefined,
     );
   },
 };

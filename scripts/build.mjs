@@ -18,7 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-const NODE_ONLY = /^\/((testing|cli)(\/|$)|transport\/(undici|files)\.js|sources\/blobs\.js)/;
+const NODE_ONLY = /^\/((testing|cli)(\/|$)|http\/undici\.js|uploads\/(files|blobs)\.js)/;
 
 const trees = [
   { project: 'tsconfig.build.json', out: 'esm', type: 'module' },
@@ -32,15 +32,15 @@ for (const { out, type } of trees) {
   await browserTree(join(dist, out), join(dist, 'browser', out), type);
 }
 
-/** A copy of a Node tree whose transport/platform.js is the compiled platform.browser.js. */
+/** A copy of a Node tree whose uploads/platform.js is the compiled platform.browser.js. */
 async function browserTree(from, to, type) {
   await cp(from, to, {
     recursive: true,
     // Node-only modules stay out: testing/, cli/, undici and the file uploads.
     filter: (path) => !path.endsWith('.d.ts') && !NODE_ONLY.test(path.slice(from.length).replaceAll('\\', '/')),
   });
-  // The browser module imports only './fetch.js', so it works under platform.js's name.
-  await copyFile(join(to, 'transport', 'platform.browser.js'), join(to, 'transport', 'platform.js'));
+  // The browser module imports nothing Node-only, so it works under platform.js's name.
+  await copyFile(join(to, 'uploads', 'platform.browser.js'), join(to, 'uploads', 'platform.js'));
   await writeModuleType(to, type);
 }
 

@@ -3,13 +3,13 @@
  * `OllamaClient`, `OllamaError`, and every operator of `ollama-rx/operators`.
  * @module ollama-rx
  */
-export { OllamaClient } from './client.js';
-export type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from './client.js';
-export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config.js';
-export type { OllamaClientOptions, Timeouts } from './config.js';
-export type { FetchBodyReader, FetchFunction, FetchResponse } from './transport/transport.js';
-export { OllamaError } from './errors.js';
-export type { OllamaErrorDetails, OllamaErrorKind, TimeoutPhase } from './errors.js';
+export { OllamaClient } from './client/client.js';
+export type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from './client/client.js';
+export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config/options.js';
+export type { OllamaClientOptions, Timeouts } from './config/options.js';
+export type { FetchBodyReader, FetchFunction, FetchResponse } from './http/transport.js';
+export { OllamaError } from './core/errors.js';
+export type { OllamaErrorDetails, OllamaErrorKind, TimeoutPhase } from './core/errors.js';
 export { fromOllama } from './sources/fromOllama.js';
 export { fromOllamaChat } from './sources/fromOllamaChat.js';
 export { conversation } from './sources/conversation.js';
@@ -22,5 +22,5 @@ export type { Tool, ToolContext, ToolEvent, ToolLoopOptions, Tools } from './age
 export type { Conversation, ConversationOptions } from './sources/conversation.js';
 export { closeSharedClients } from './sources/defaultClient.js';
 export type { SourceOptions } from './sources/defaultClient.js';
-export type * from './types.js';
+export type * from './core/types.js';
 export * from './operators/index.js';

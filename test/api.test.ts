@@ -1,12 +1,12 @@
 import * as t from 'io-ts';
 import { concatMap, lastValueFrom, map, toArray } from 'rxjs';
-import { OllamaClient } from '../src/client.js';
+import { OllamaClient } from '../src/client/client.js';
 import { collectText } from '../src/operators/collectText.js';
 import { decodeJson } from '../src/operators/decodeJson.js';
 import { conversation } from '../src/sources/conversation.js';
 import { fromOllamaChat } from '../src/sources/fromOllamaChat.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
-import type { ToolCall } from '../src/types.js';
+import type { ToolCall } from '../src/core/types.js';
 import { ollamaError, settle, texts } from './helpers.js';
 
 const weatherCall: ToolCall = { id: 'call_1', function: { index: 0, name: 'get_weather', arguments: { city: 'Paris', unit: 'C' } } };

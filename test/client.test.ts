@@ -1,7 +1,7 @@
 import { concat, lastValueFrom, merge } from 'rxjs';
-import { OllamaClient } from '../src/client.js';
-import { OllamaConfigError } from '../src/config.js';
-import { OllamaError } from '../src/errors.js';
+import { OllamaClient } from '../src/client/client.js';
+import { OllamaConfigError } from '../src/config/options.js';
+import { OllamaError } from '../src/core/errors.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
 import { ollamaError, settle, texts } from './helpers.js';
 

@@ -1,5 +1,5 @@
-import { OllamaClient } from '../src/client.js';
-import { OllamaConfigError, parseHost } from '../src/config.js';
+import { OllamaClient } from '../src/client/client.js';
+import { OllamaConfigError, parseHost } from '../src/config/options.js';
 
 describe('parseHost follows OLLAMA_HOST rules', () => {
   it.each([

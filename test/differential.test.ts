@@ -1,8 +1,8 @@
 import { Ollama } from 'ollama';
 import { lastValueFrom, toArray } from 'rxjs';
-import { OllamaClient } from '../src/client.js';
+import { OllamaClient } from '../src/client/client.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
-import type { GenerationMetrics, Logprob, StreamChunk, ToolCall } from '../src/types.js';
+import type { GenerationMetrics, Logprob, StreamChunk, ToolCall } from '../src/core/types.js';
 
 // The same scripted answers read by ollama-rx and by the official `ollama` package must agree on
 // text, thinking, tool calls, log probabilities, the line heads (`created_at`, a cloud model's

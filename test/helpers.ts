@@ -1,5 +1,5 @@
 import { type Observable, firstValueFrom, lastValueFrom, materialize, toArray } from 'rxjs';
-import { OllamaError } from '../src/errors.js';
+import { OllamaError } from '../src/core/errors.js';
 
 /** Every notification of a stream, so a test can assert values and the error together. */
 export async function settle<T>(source: Observable<T>): Promise<{ values: T[]; error?: unknown; completed: boolean }> {

@@ -1,5 +1,5 @@
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { OllamaClient } from '../src/client.js';
+import { OllamaClient } from '../src/client/client.js';
 import { collectText } from '../src/operators/collectText.js';
 import { describeUnless } from './skips.js';
 

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { lastValueFrom } from 'rxjs';
-import { OllamaClient } from '../src/client.js';
+import { OllamaClient } from '../src/client/client.js';
 import { collectText } from '../src/operators/collectText.js';
 import { resumable } from '../src/operators/resumable.js';
 import { startTestServer } from '../src/testing/server.js';

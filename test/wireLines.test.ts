@@ -1,8 +1,8 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import { type CollectOptions, OllamaClient } from '../src/client.js';
+import { type CollectOptions, OllamaClient } from '../src/client/client.js';
 import { throttleChunks } from '../src/operators/throttleChunks.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
-import type { ChatRequest, GenerateRequest, Logprob, ModelResponse, StreamChunk, ToolCall } from '../src/types.js';
+import type { ChatRequest, GenerateRequest, Logprob, ModelResponse, StreamChunk, ToolCall } from '../src/core/types.js';
 
 // Every field Ollama sends on /api/generate and /api/chat lines reaches the chunk and the
 // ModelResponse: log probabilities, tool calls on generate's last line, the remote fields of a cloud

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { lastValueFrom, toArray } from 'rxjs';
-import { OllamaClient } from '../src/client.js';
-import { OllamaConfigError } from '../src/config.js';
-import { OllamaError } from '../src/errors.js';
+import { OllamaClient } from '../src/client/client.js';
+import { OllamaConfigError } from '../src/config/options.js';
+import { OllamaError } from '../src/core/errors.js';
 import { toBase64 } from '../src/protocol/images.js';
 import { decodeModelDescription, decodeModelList, decodeRunningModels } from '../src/protocol/responses.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
-import type { ChatRequest, EmbedRequest, GenerateRequest, ModelDescription, ModelInfo, RunningModel, ToolCall } from '../src/types.js';
+import type { ChatRequest, EmbedRequest, GenerateRequest, ModelDescription, ModelInfo, RunningModel, ToolCall } from '../src/core/types.js';
 
 // Every field Ollama accepts is sent as given (api/types.go's GenerateRequest, ChatRequest, Message,
 // Tool, EmbedRequest, ShowRequest), images as bytes are base64-encoded, and the answers of embed,

@@ -1,9 +1,9 @@
 import { Observable, concat, concatMap, ignoreElements, map, of } from 'rxjs';
-import type { OllamaClient, RequestOptions } from '../client.js';
-import { OllamaConfigError } from '../config.js';
-import { OllamaError } from '../errors.js';
-import type { PullProgress } from '../types.js';
-import { withAbortSignal } from './withAbortSignal.js';
+import type { OllamaClient, RequestOptions } from '../client/client.js';
+import { OllamaConfigError } from '../config/options.js';
+import { OllamaError } from '../core/errors.js';
+import type { PullProgress } from '../core/types.js';
+import { withAbortSignal } from '../core/abort.js';
 
 /** Where `ensureModel$` is: it ends with `ready`. `progress` comes with the pull's lines. */
 export interface ModelReadiness {

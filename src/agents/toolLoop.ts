@@ -1,10 +1,10 @@
 import { Observable, catchError, concat, defer, from, isObservable, last, map, merge, of, tap } from 'rxjs';
-import type { OllamaClient, RequestOptions } from '../client.js';
-import { OllamaConfigError } from '../config.js';
+import type { OllamaClient, RequestOptions } from '../client/client.js';
+import { OllamaConfigError } from '../config/options.js';
 import { kindOfValue } from '../protocol/report.js';
-import { AssistantMessage } from '../sources/assistantMessage.js';
-import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../types.js';
-import { withAbortSignal } from './withAbortSignal.js';
+import { AssistantMessage } from '../protocol/answer.js';
+import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../core/types.js';
+import { withAbortSignal } from '../core/abort.js';
 
 /** What a tool gets besides its arguments. */
 export interface ToolContext {

@@ -1,7 +1,7 @@
 import { type Observable, EMPTY, connect, defer, merge, switchMap, tap } from 'rxjs';
-import type { OllamaClient } from '../client.js';
+import type { OllamaClient } from '../client/client.js';
 import { type StreamTimings, streamTimings } from '../operators/streamTimings.js';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 import type { CliIO } from './run.js';
 import { writeLines } from './terminal.js';
 

@@ -1,6 +1,6 @@
 import { type Observable, defer, distinctUntilChanged } from 'rxjs';
-import type { OllamaClient } from '../client.js';
-import type { PullProgress } from '../types.js';
+import type { OllamaClient } from '../client/client.js';
+import type { PullProgress } from '../core/types.js';
 import type { CliIO } from './run.js';
 import { writeLines } from './terminal.js';
 

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { type Observable, NEVER, endWith, firstValueFrom, ignoreElements, map, merge, race } from 'rxjs';
-import { OllamaClient } from '../client.js';
-import { OllamaConfigError } from '../config.js';
-import { OllamaError } from '../errors.js';
+import { OllamaClient } from '../client/client.js';
+import { OllamaConfigError } from '../config/options.js';
+import { OllamaError } from '../core/errors.js';
 import { generate$ } from './generate.js';
 import { pull$ } from './pull.js';
 import { readerGone } from './readerGone.js';

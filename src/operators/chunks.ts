@@ -1,5 +1,5 @@
-import { TextBuffer } from '../textBuffer.js';
-import type { Logprob, StreamChunk, ToolCall } from '../types.js';
+import { TextBuffer } from '../core/textBuffer.js';
+import type { Logprob, StreamChunk, ToolCall } from '../core/types.js';
 
 /** A chunk that shows the reader something new: answer text. */
 export const hasText = (chunk: StreamChunk): boolean => chunk.text !== '';

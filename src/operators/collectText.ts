@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { toOllamaError } from '../errors.js';
-import { TextBuffer } from '../textBuffer.js';
-import type { StreamChunk } from '../types.js';
+import { toOllamaError } from '../core/errors.js';
+import { TextBuffer } from '../core/textBuffer.js';
+import type { StreamChunk } from '../core/types.js';
 
 /**
  * The whole text, emitted once when the stream completes (`''` for a stream without text).

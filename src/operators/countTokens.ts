@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 import { tokensIn } from './chunks.js';
 
 export interface CountTokensOptions {

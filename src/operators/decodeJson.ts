@@ -1,8 +1,8 @@
 import type * as t from 'io-ts';
 import { type OperatorFunction, map } from 'rxjs';
-import { OllamaError } from '../errors.js';
+import { OllamaError } from '../core/errors.js';
 import { decodeAnswer, preview } from '../protocol/report.js';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 import { collectText } from './collectText.js';
 
 /**

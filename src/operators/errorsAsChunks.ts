@@ -1,5 +1,5 @@
 import { type OperatorFunction, catchError, of } from 'rxjs';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 
 /**
  * Turns a failure into data: the stream ends with one `{ text: '', done: true, error }` chunk

@@ -1,5 +1,5 @@
 import { type OperatorFunction, type SchedulerLike, asyncScheduler, defer, filter, map, take } from 'rxjs';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 import { hasText } from './chunks.js';
 
 /**

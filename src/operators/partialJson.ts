@@ -2,7 +2,7 @@ import type * as t from 'io-ts';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { PartialJsonParser } from '../protocol/partialJsonParser.js';
 import { decodeAnswer } from '../protocol/report.js';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 
 /** A value as it may look while its JSON streams: any key missing, arrays cut short, strings a prefix. */
 export type DeepPartial<T> = T extends readonly (infer E)[]

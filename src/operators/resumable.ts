@@ -1,6 +1,6 @@
 import { type Observable, type ObservableInput, asyncScheduler, catchError, concatMap, defer, from, tap, throwError, timer } from 'rxjs';
-import { OllamaError } from '../errors.js';
-import type { ChatRequest, GenerateRequest, StreamChunk } from '../types.js';
+import { OllamaError } from '../core/errors.js';
+import type { ChatRequest, GenerateRequest, StreamChunk } from '../core/types.js';
 import { type RetryStreamOptions, isRetryable, retryDelay } from './retryStream.js';
 
 /** How often and how soon to resume; the same shape as `retryStream`'s options. */

@@ -1,5 +1,5 @@
 import { type MonoTypeOperatorFunction, type SchedulerLike, asyncScheduler, defer, retry, tap, throwError, timer } from 'rxjs';
-import { OllamaError } from '../errors.js';
+import { OllamaError } from '../core/errors.js';
 
 export interface RetryStreamOptions {
   /** Most new attempts after the first. Default 2. */

@@ -1,5 +1,5 @@
 import { type OperatorFunction, scan } from 'rxjs';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 
 /**
  * The text so far, after every chunk: what a view bound to the whole answer renders.

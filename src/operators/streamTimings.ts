@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 import { hasText, tokensIn } from './chunks.js';
 
 /** What `streamTimings()` measured, in milliseconds. */

@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { OllamaError } from '../errors.js';
-import { TextBuffer } from '../textBuffer.js';
-import type { Logprob, ModelResponse, StreamChunk, ToolCall } from '../types.js';
+import { OllamaError } from '../core/errors.js';
+import { TextBuffer } from '../core/textBuffer.js';
+import type { Logprob, ModelResponse, StreamChunk, ToolCall } from '../core/types.js';
 
 /**
  * Collects a stream into one `ModelResponse`, the Python client's non-throwing result: on success

@@ -1,5 +1,5 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 import { mergeChunks } from './chunks.js';
 
 export interface TypewriterOptions {

@@ -1,5 +1,5 @@
-import { OllamaConfigError } from '../config.js';
-import type { ChatMessage, ImageInput } from '../types.js';
+import { OllamaConfigError } from '../config/options.js';
+import type { ChatMessage, ImageInput } from '../core/types.js';
 import { kindOfValue } from './report.js';
 
 /** Bytes per `String.fromCharCode` call: far below any engine's limit on arguments. */

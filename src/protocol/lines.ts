@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
-import { OllamaError, isModelNotFound } from '../errors.js';
-import type { ChatChunk, GenerationMetrics, Logprob, StreamChunk, TokenLogprob, ToolCall } from '../types.js';
+import { OllamaError, isModelNotFound } from '../core/errors.js';
+import type { ChatChunk, GenerationMetrics, Logprob, StreamChunk, TokenLogprob, ToolCall } from '../core/types.js';
 import { describeErrors, preview } from './report.js';
 
 const WireTokenLogprob = t.intersection(

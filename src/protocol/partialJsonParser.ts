@@ -1,4 +1,4 @@
-import { OllamaError } from '../errors.js';
+import { OllamaError } from '../core/errors.js';
 import { preview } from './report.js';
 
 type Container = Record<string, unknown> | unknown[];

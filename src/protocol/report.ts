@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { OllamaError } from '../errors.js';
+import { OllamaError } from '../core/errors.js';
 
 const MAX_VALUE_CHARS = 80;
 

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import type { EmbedResponse, ModelDescription, ModelInfo, PullProgress, RunningModel } from '../types.js';
+import type { EmbedResponse, ModelDescription, ModelInfo, PullProgress, RunningModel } from '../core/types.js';
 import { lineDecoder, toMetrics } from './lines.js';
 
 // The codecs check every field Ollama's structs (api/types.go) define, as Go serialises them: a

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import type { WebFetchResponse, WebSearchResponse } from '../types.js';
+import type { WebFetchResponse, WebSearchResponse } from '../core/types.js';
 import { lineDecoder } from './lines.js';
 
 const WebSearchResult = t.type({ title: t.string, url: t.string, content: t.string }, 'WebSearchResult');

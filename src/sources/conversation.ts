@@ -1,8 +1,8 @@
 import { Observable, defer, tap } from 'rxjs';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
-import type { RequestOptions } from '../client.js';
-import type { ChatChunk, ChatMessage, ChatRequest } from '../types.js';
-import { AssistantMessage } from './assistantMessage.js';
+import type { RequestOptions } from '../client/client.js';
+import type { ChatChunk, ChatMessage, ChatRequest } from '../core/types.js';
+import { AssistantMessage } from '../protocol/answer.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
 /** A chat that remembers: each `ask$` sends the whole history and appends the answer to it. */

@@ -1,5 +1,5 @@
-import { OllamaClient, type RequestOptions } from '../client.js';
-import { parseHost } from '../config.js';
+import { OllamaClient, type RequestOptions } from '../client/client.js';
+import { parseHost } from '../config/options.js';
 
 /** Options of the standalone sources: a per-call client choice on top of per-call settings. */
 export interface SourceOptions extends RequestOptions {

@@ -1,5 +1,5 @@
 import { Observable, defer } from 'rxjs';
-import type { GenerateRequest, StreamChunk } from '../types.js';
+import type { GenerateRequest, StreamChunk } from '../core/types.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Observable, defer } from 'rxjs';
-import type { ChatChunk, ChatMessage, ChatRequest } from '../types.js';
+import type { ChatChunk, ChatMessage, ChatRequest } from '../core/types.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
 /**

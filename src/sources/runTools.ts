@@ -1,6 +1,6 @@
 import { type Observable, defer } from 'rxjs';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
-import type { ChatMessage, ChatRequest } from '../types.js';
+import type { ChatMessage, ChatRequest } from '../core/types.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
 /** `runTools$` options: the loop's limits and the usual per-call settings. */

@@ -1,4 +1,4 @@
-import type { StreamChunk } from '../types.js';
+import type { StreamChunk } from '../core/types.js';
 
 /**
  * Marble values for chunk streams, in one line: each letter's text; the `doneKey` letter is the last

@@ -4,7 +4,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ToolCall } from '../types.js';
+import type { ToolCall } from '../core/types.js';
 
 /** How a scripted model answers `/api/generate` and `/api/chat`. */
 export interface ModelScript {

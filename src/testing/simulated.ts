@@ -1,4 +1,4 @@
-import type { ToolCall } from '../types.js';
+import type { ToolCall } from '../core/types.js';
 import type { ModelScript } from './server.js';
 
 export const DEMO_ANSWER =

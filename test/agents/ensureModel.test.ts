@@ -1,8 +1,8 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import type { ModelReadiness } from '../../src/agents/modelReadiness.js';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError } from '../../src/config.js';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { ensureModel$ } from '../../src/sources/ensureModel.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { settle } from '../helpers.js';

@@ -1,12 +1,12 @@
 import { NEVER, Observable, filter, firstValueFrom, lastValueFrom, map, of, toArray } from 'rxjs';
 import { ToolCallError, type ToolEvent, type Tools } from '../../src/agents/toolLoop.js';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError } from '../../src/config.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError } from '../../src/config/options.js';
 import { conversation } from '../../src/sources/conversation.js';
 import { runTools$ } from '../../src/sources/runTools.js';
 import { simulatedToolModel } from '../../src/testing/simulated.js';
 import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
-import type { ChatMessage, ChatRequest, ToolCall } from '../../src/types.js';
+import type { ChatMessage, ChatRequest, ToolCall } from '../../src/core/types.js';
 import { settle } from '../helpers.js';
 
 type Body = RecordedRequest['body'];

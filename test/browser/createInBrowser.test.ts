@@ -1,10 +1,10 @@
-// The browser build: transport/platform.js replaced by platform.browser.js, as scripts/build.mjs does.
-jest.mock('../../src/transport/platform.js', () => jest.requireActual('../../src/transport/platform.browser.js'));
+// The browser build: uploads/platform.js replaced by platform.browser.js, as scripts/build.mjs does.
+jest.mock('../../src/uploads/platform.js', () => jest.requireActual('../../src/uploads/platform.browser.js'));
 
 import { createHash } from 'node:crypto';
 import { lastValueFrom, toArray } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError } from '../../src/config.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError } from '../../src/config/options.js';
 import { startTestServer } from '../../src/testing/server.js';
 
 it('in a browser, create$ names files by digests already uploaded, and refuses to upload, before sending anything', async () => {

@@ -1,8 +1,8 @@
-// The browser build is the Node build with transport/platform.js replaced by platform.browser.js.
+// The browser build is the Node build with uploads/platform.js replaced by platform.browser.js.
 // Make the same swap here and run the whole fromOllama suite again, over Node's global fetch,
 // against the test server: the browser gets the same abort, timeout and error behaviour because it
-// runs the same code (sources/stream.ts) with only the transport changed.
-jest.mock('../../src/transport/platform.js', () => jest.requireActual('../../src/transport/platform.browser.js'));
+// runs the same code (http/request.ts) with only the transport changed.
+jest.mock('../../src/uploads/platform.js', () => jest.requireActual('../../src/uploads/platform.browser.js'));
 jest.mock('undici', () => {
   throw new Error('the browser build must not load undici');
 });

@@ -3,7 +3,7 @@
 // the stable data-testid hooks, as a user's own end-to-end suite would.
 import { type AddressInfo, createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { tokenize } from '../../src/testing/simulated.js';
 import { type Spawned, spawnExample } from '../examples/spawn.js';

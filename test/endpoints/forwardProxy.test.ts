@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { ProxyAgent } from 'undici';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 import { accepts, freePort } from '../nginx/nginx.js';

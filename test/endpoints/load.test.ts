@@ -1,5 +1,5 @@
-import { OllamaClient } from '../../src/client.js';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
 
 let server: TestServer;

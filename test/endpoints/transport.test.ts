@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError } from '../../src/config.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError } from '../../src/config/options.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
-import type { FetchFunction } from '../../src/transport/transport.js';
+import type { FetchFunction } from '../../src/http/transport.js';
 
 let server: TestServer;
 

@@ -1,8 +1,8 @@
 import { lastValueFrom } from 'rxjs';
 import { Agent, buildConnector } from 'undici';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { collectText } from '../../src/operators/collectText.js';
-import { createUndiciTransport } from '../../src/transport/undici.js';
+import { createUndiciTransport } from '../../src/http/undici.js';
 import { type RawServer, afterRequestHead, chunkedHead, httpChunk, responseHead, startRawHttpServer, startRawServer } from '../faults/support.js';
 
 const line = (response: string, done = false) => JSON.stringify({ model: 'm', created_at: '2026-11-30T00:00:00Z', response, done }) + '\n';

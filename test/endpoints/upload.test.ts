@@ -3,7 +3,7 @@ import { open, mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { startTestServer } from '../../src/testing/server.js';
 import { spawnNode } from '../examples/spawn.js';
 

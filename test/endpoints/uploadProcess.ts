@@ -2,7 +2,7 @@
 // client's alone: the test server, and whatever the test runner holds, live in the parent.
 // Prints the peak RSS growth during `create$` of the file at argv[3] against the server at argv[2].
 import { lastValueFrom } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 
 async function main(host: string, path: string): Promise<void> {
   const client = new OllamaClient({ host });

@@ -1,7 +1,7 @@
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError } from '../../src/config.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError } from '../../src/config/options.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
-import type { FetchFunction } from '../../src/transport/transport.js';
+import type { FetchFunction } from '../../src/http/transport.js';
 
 const KEY = 'test-key-123';
 let server: TestServer;

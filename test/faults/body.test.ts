@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LINE_BYTES } from '../../src/sources/ndjson.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../../src/protocol/ndjson.js';
 import type { ModelScript } from '../../src/testing/server.js';
 import { settle, texts } from '../helpers.js';
 import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';

@@ -1,7 +1,7 @@
 // Cases 6 and 7 (configuration half): a bad host or header is an OllamaConfigError before anything
 // is sent, and its message never shows a credential.
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError, parseHost } from '../../src/config.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError, parseHost } from '../../src/config/options.js';
 import { startRawServer } from './support.js';
 
 /** The error `run` throws (it must throw). */

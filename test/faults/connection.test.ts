@@ -1,4 +1,4 @@
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { ollamaError, settle, texts } from '../helpers.js';
 import { afterRequestHead, expectFailure, expectNothingLeftBehind, loopback, startRawServer } from './support.js';
 

@@ -1,11 +1,11 @@
 // Servers that break the protocol on purpose, written byte by byte on raw sockets: every stream must
 // still end, with the answer when it was whole, and hold no socket or unbounded memory.
 import type { Socket } from 'node:net';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaConfigError } from '../../src/config.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaConfigError } from '../../src/config/options.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { isRetryable } from '../../src/operators/retryStream.js';
-import { createFetchTransport } from '../../src/transport/fetch.js';
+import { createFetchTransport } from '../../src/http/fetch.js';
 import { first, ollamaError, settle, texts } from '../helpers.js';
 import {
   type RawServer,

@@ -1,12 +1,12 @@
 import { lastValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { resumable } from '../../src/operators/resumable.js';
 import { isRetryable, retryStream } from '../../src/operators/retryStream.js';
 import type { RecordedRequest, TestServer } from '../../src/testing/server.js';
-import type { ChatRequest, GenerateRequest, StreamChunk } from '../../src/types.js';
+import type { ChatRequest, GenerateRequest, StreamChunk } from '../../src/core/types.js';
 import { ollamaError, settle, texts } from '../helpers.js';
 import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 

@@ -1,6 +1,6 @@
 // Case 5: a server that echoes the client's credentials must not get them into any error text.
-import { OllamaClient } from '../../src/client.js';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaError } from '../../src/core/errors.js';
 import type { ModelScript } from '../../src/testing/server.js';
 import { settle } from '../helpers.js';
 import { expectNothingLeftBehind, loopback } from './support.js';

@@ -1,5 +1,5 @@
 import { Subject, takeUntil } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { texts } from '../helpers.js';
 import { eventually, expectNothingLeftBehind, loopback, startRawServer } from './support.js';
 

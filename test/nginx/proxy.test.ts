@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Subject, lastValueFrom, takeUntil, tap } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { settle, texts } from '../helpers.js';

@@ -1,7 +1,7 @@
-import { OllamaError } from '../../src/errors.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { errorsAsChunks } from '../../src/operators/errorsAsChunks.js';
 import { chunkValues } from '../../src/testing/marbles.js';
-import type { StreamChunk } from '../../src/types.js';
+import type { StreamChunk } from '../../src/core/types.js';
 import { marbles } from './virtualTime.js';
 
 const values = chunkValues({ a: 'Hel', b: 'lo', d: '' }, 'd');

@@ -1,6 +1,6 @@
 import { lastValueFrom, share, toArray } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { countTokens } from '../../src/operators/countTokens.js';
 import { errorsAsChunks } from '../../src/operators/errorsAsChunks.js';

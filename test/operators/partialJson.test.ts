@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { partialJson } from '../../src/operators/partialJson.js';
 import { chunkValues } from '../../src/testing/marbles.js';
-import type { StreamChunk } from '../../src/types.js';
+import type { StreamChunk } from '../../src/core/types.js';
 import { settle } from '../helpers.js';
 import { marbles } from './virtualTime.js';
 

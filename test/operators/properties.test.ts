@@ -3,7 +3,7 @@ import { type OperatorFunction, type SchedulerLike, VirtualTimeScheduler, concat
 import { countTokens } from '../../src/operators/countTokens.js';
 import { throttleChunks } from '../../src/operators/throttleChunks.js';
 import { typewriter } from '../../src/operators/typewriter.js';
-import type { StreamChunk } from '../../src/types.js';
+import type { StreamChunk } from '../../src/core/types.js';
 
 // Graphemes of one or many code points: combining marks, skin tones, ZWJ families, flags, Hangul jamo, CRLF.
 const GRAPHEMES = ['a', 'Z', ' ', '\n', '\r\n', ',', '!', 'e\u0301', '👍', '👍🏽', '👨‍👩‍👧', '🏳️‍🌈', '🇫🇷', '字', '가', 'ǅ'];

@@ -1,6 +1,6 @@
 import { throttleChunks } from '../../src/operators/throttleChunks.js';
 import { chunkValues } from '../../src/testing/marbles.js';
-import type { ChatChunk } from '../../src/types.js';
+import type { ChatChunk } from '../../src/core/types.js';
 import { marbles, trackTimers } from './virtualTime.js';
 
 const metrics = { evalCount: 4, evalMs: 80 };

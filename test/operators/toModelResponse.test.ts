@@ -1,7 +1,7 @@
-import { OllamaError } from '../../src/errors.js';
+import { OllamaError } from '../../src/core/errors.js';
 import { toModelResponse } from '../../src/operators/toModelResponse.js';
 import { chunkValues } from '../../src/testing/marbles.js';
-import type { ChatChunk } from '../../src/types.js';
+import type { ChatChunk } from '../../src/core/types.js';
 import { marbles } from './virtualTime.js';
 
 const metrics = { evalCount: 2, evalMs: 40 };

@@ -1,7 +1,7 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { typewriter } from '../../src/operators/typewriter.js';
 import { chunkValues } from '../../src/testing/marbles.js';
-import type { ChatChunk, StreamChunk } from '../../src/types.js';
+import type { ChatChunk, StreamChunk } from '../../src/core/types.js';
 import { marbles, trackTimers } from './virtualTime.js';
 
 const metrics = { evalCount: 2, evalMs: 40 };

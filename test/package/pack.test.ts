@@ -129,7 +129,7 @@ describe('the packed tarball', () => {
       logLevel: 'silent',
     });
     const inputs = packageInputs(metafile);
-    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/transport/fetch.js`);
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/http/fetch.js`);
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/errors.js`);
     expect(inputs.filter((path) => path.startsWith('ollama-rx/') && !path.startsWith(`ollama-rx/dist/browser/${format}/`))).toEqual([]);
     expect(inputs.filter((path) => path.startsWith('undici/'))).toEqual([]);

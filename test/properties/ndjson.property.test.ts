@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decodeChatLine, decodeGenerateLine } from '../../src/protocol/lines.js';
-import { NdjsonParser } from '../../src/sources/ndjson.js';
-import type { StreamChunk } from '../../src/types.js';
+import { NdjsonParser } from '../../src/protocol/ndjson.js';
+import type { StreamChunk } from '../../src/core/types.js';
 import { loopback } from '../faults/support.js';
 import { settle } from '../helpers.js';
 

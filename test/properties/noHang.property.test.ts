@@ -7,9 +7,9 @@
 // run fast-check printed on a failure.
 import type { Socket } from 'node:net';
 import fc from 'fast-check';
-import { OllamaClient } from '../../src/client.js';
-import { OllamaError } from '../../src/errors.js';
-import type { StreamChunk } from '../../src/types.js';
+import { OllamaClient } from '../../src/client/client.js';
+import { OllamaError } from '../../src/core/errors.js';
+import type { StreamChunk } from '../../src/core/types.js';
 import { type RawServer, eventually, httpChunk, startRawHttpServer } from '../faults/support.js';
 
 /** Short, so hundreds of stalling servers fit in a test run; long enough for a request to be answered. */

@@ -1,5 +1,5 @@
 import { ChatLine, GenerateLine, decodeChatLine, decodeGenerateLine } from '../../src/protocol/lines.js';
-import { OllamaError } from '../../src/errors.js';
+import { OllamaError } from '../../src/core/errors.js';
 
 /** A token line as Ollama sends it, with `extra` fields merged in. */
 const generateLine = (extra: object) => ({ model: 'm', created_at: 't', response: 'x', done: false, ...extra });

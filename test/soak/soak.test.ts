@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type Observable, lastValueFrom, take } from 'rxjs';
-import { OllamaClient } from '../../src/client.js';
+import { OllamaClient } from '../../src/client/client.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
 import { expectNothingLeftBehind, watchTimers } from '../faults/support.js';

@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
-import { DEFAULT_MAX_ANSWER_BYTES, OllamaConfigError, type Timeouts } from '../config.js';
-import { OllamaError, errorFromResponse, toOllamaError } from '../errors.js';
-import type { RequestBody, TransportRequest, TransportResponse } from '../transport/transport.js';
-import { DEFAULT_MAX_LINE_BYTES, NdjsonParser } from './ndjson.js';
-import { TextBuffer } from '../textBuffer.js';
+import { DEFAULT_MAX_ANSWER_BYTES, OllamaConfigError, type Timeouts } from '../config/options.js';
+import { OllamaError, errorFromResponse, toOllamaError } from '../core/errors.js';
+import type { RequestBody, TransportRequest, TransportResponse } from './transport.js';
+import { DEFAULT_MAX_LINE_BYTES, NdjsonParser } from '../protocol/ndjson.js';
+import { TextBuffer } from '../core/textBuffer.js';
 import { PhaseTimers, timeoutError } from './timers.js';
 
 /** One endpoint's exchange: what to send, how to read each line, which line is the last. */

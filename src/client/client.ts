@@ -11,13 +11,13 @@ import {
   validateClientOptions,
   validateHeaders,
   validateTimeouts,
-} from './config.js';
-import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from './agents/modelReadiness.js';
-import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from './agents/toolLoop.js';
-import { OllamaError, secretsOf } from './errors.js';
-import { toModelResponse } from './operators/toModelResponse.js';
-import { decodeChatLine, decodeGenerateLine } from './protocol/lines.js';
-import { withEncodedImages, withEncodedMessageImages } from './protocol/images.js';
+} from '../config/options.js';
+import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from '../agents/modelReadiness.js';
+import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
+import { OllamaError, secretsOf } from '../core/errors.js';
+import { toModelResponse } from '../operators/toModelResponse.js';
+import { decodeChatLine, decodeGenerateLine } from '../protocol/lines.js';
+import { withEncodedImages, withEncodedMessageImages } from '../protocol/images.js';
 import {
   decodeEmbedResponse,
   decodeEmbeddings,
@@ -27,11 +27,11 @@ import {
   decodePullProgress,
   decodeRunningModels,
   decodeVersion,
-} from './protocol/responses.js';
-import { decodeWebFetch, decodeWebSearch } from './protocol/web.js';
-import { type RequestContext, type StreamSpec, ndjsonRequest } from './sources/stream.js';
-import { createPlatformTransport, createUploads } from './transport/platform.js';
-import type { Transport, TransportOptions } from './transport/transport.js';
+} from '../protocol/responses.js';
+import { decodeWebFetch, decodeWebSearch } from '../protocol/web.js';
+import { type RequestContext, type StreamSpec, ndjsonRequest } from '../http/request.js';
+import { createPlatformTransport, createUploads } from '../uploads/platform.js';
+import type { Transport, TransportOptions } from '../http/transport.js';
 import type {
   ChatChunk,
   CreateRequest,
@@ -53,7 +53,7 @@ import type {
   WebFetchResponse,
   WebSearchRequest,
   WebSearchResponse,
-} from './types.js';
+} from '../core/types.js';
 
 /** What `load()` sends: the model and how long it stays in memory (Ollama's spelling). */
 export interface LoadRequest {

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import type { Dispatcher } from 'undici';
-import { describeErrors } from './protocol/report.js';
-import type { FetchFunction } from './transport/transport.js';
+import { describeErrors } from '../protocol/report.js';
+import type { FetchFunction } from '../http/transport.js';
 
 export const DEFAULT_HOST = 'http://127.0.0.1:11434';
 const DEFAULT_PORT = '11434';

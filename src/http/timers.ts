@@ -1,5 +1,5 @@
-import type { Timeouts } from '../config.js';
-import { OllamaError, type TimeoutPhase } from '../errors.js';
+import type { Timeouts } from '../config/options.js';
+import { OllamaError, type TimeoutPhase } from '../core/errors.js';
 
 /** setTimeout fires at once for delays above 2^31-1 ms, so larger limits mean "no limit". */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,5 +1,5 @@
-import { OllamaError } from '../errors.js';
-import { preview } from '../protocol/report.js';
+import { OllamaError } from '../core/errors.js';
+import { preview } from './report.js';
 
 const NEWLINE = 0x0a;
 const STREAM = { stream: true };

@@ -1,8 +1,8 @@
 import { EMPTY } from 'rxjs';
-import { OllamaConfigError } from '../config.js';
-import type { CreateRequest } from '../types.js';
-import { createFetchTransport } from './fetch.js';
-import type { Transport, TransportOptions } from './transport.js';
+import { OllamaConfigError } from '../config/options.js';
+import type { CreateRequest } from '../core/types.js';
+import { createFetchTransport } from '../http/fetch.js';
+import type { Transport, TransportOptions } from '../http/transport.js';
 
 /** The transport of the browser build: `fetch` (the page's, or the one the client was given), which owns its own connections. */
 export function createPlatformTransport(options: TransportOptions): Transport {

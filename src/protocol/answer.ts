@@ -1,5 +1,5 @@
-import { TextBuffer } from '../textBuffer.js';
-import type { ChatChunk, ChatMessage, ToolCall } from '../types.js';
+import { TextBuffer } from '../core/textBuffer.js';
+import type { ChatChunk, ChatMessage, ToolCall } from '../core/types.js';
 
 /** The chunks of one chat answer, gathered into the assistant message that goes into a history. */
 export class AssistantMessage {

@@ -1,12 +1,12 @@
 import { Observable, catchError, concatMap, endWith, from, ignoreElements, of, throwError } from 'rxjs';
-import { OllamaConfigError } from '../config.js';
-import { OllamaError } from '../errors.js';
+import { OllamaConfigError } from '../config/options.js';
+import { OllamaError } from '../core/errors.js';
 import { decodeNothing } from '../protocol/responses.js';
-import { readFileSource } from '../transport/files.js';
-import type { RequestBody } from '../transport/transport.js';
-import type { BlobSource, CreateRequest, PullProgress } from '../types.js';
+import { readFileSource } from './files.js';
+import type { RequestBody } from '../http/transport.js';
+import type { BlobSource, CreateRequest, PullProgress } from '../core/types.js';
 import { preview } from '../protocol/report.js';
-import type { StreamSpec } from './stream.js';
+import type { StreamSpec } from '../http/request.js';
 
 /** Sends one request of the client (the blobs endpoints take no generation timeouts). */
 export type Exchange = <T>(spec: StreamSpec<T>) => Observable<T>;
