@@ -4,18 +4,17 @@
  * @module ollama-rx
  */
 export { OllamaClient } from './client/client.js';
-export type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from './client/client.js';
-export { parseHost, OllamaConfigError, DEFAULT_HOST } from './config/options.js';
-export type { OllamaClientOptions, Timeouts } from './config/options.js';
-export type { FetchBodyReader, FetchFunction, FetchResponse } from './http/transport.js';
-export { OllamaError } from './core/errors.js';
+export type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from './core/options.js';
+export { parseHost, DEFAULT_HOST } from './config/host.js';
+export type { OllamaClientOptions, Timeouts } from './core/options.js';
+export type { FetchBodyReader, FetchFunction, FetchResponse } from './core/options.js';
+export { OllamaError, OllamaConfigError, ToolCallError } from './core/errors.js';
 export type { OllamaErrorDetails, OllamaErrorKind, TimeoutPhase } from './core/errors.js';
 export { fromOllama } from './sources/fromOllama.js';
 export { fromOllamaChat } from './sources/fromOllamaChat.js';
 export { conversation } from './sources/conversation.js';
 export { runTools$ } from './sources/runTools.js';
 export type { RunToolsOptions } from './sources/runTools.js';
-export { ToolCallError } from './agents/toolLoop.js';
 export { ensureModel$ } from './sources/ensureModel.js';
 export type { EnsureModelOptions, ModelReadiness } from './agents/modelReadiness.js';
 export type { Tool, ToolContext, ToolEvent, ToolLoopOptions, Tools } from './agents/toolLoop.js';

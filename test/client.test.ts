@@ -1,6 +1,6 @@
 import { concat, lastValueFrom, merge } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
-import { OllamaConfigError } from '../src/config/options.js';
+import { OllamaConfigError } from '../src/core/errors.js';
 import { OllamaError } from '../src/core/errors.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
 import { ollamaError, settle, texts } from './helpers.js';

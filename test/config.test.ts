@@ -1,5 +1,6 @@
 import { OllamaClient } from '../src/client/client.js';
-import { OllamaConfigError, parseHost } from '../src/config/options.js';
+import { OllamaConfigError } from '../src/core/errors.js';
+import { parseHost } from '../src/config/host.js';
 
 describe('parseHost follows OLLAMA_HOST rules', () => {
   it.each([

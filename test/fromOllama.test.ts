@@ -1,6 +1,6 @@
 import { Subject, lastValueFrom, take, takeUntil } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
-import { OllamaConfigError } from '../src/config/options.js';
+import { OllamaConfigError } from '../src/core/errors.js';
 import { closeSharedClients } from '../src/sources/defaultClient.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';

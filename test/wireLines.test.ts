@@ -1,5 +1,6 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import { type CollectOptions, OllamaClient } from '../src/client/client.js';
+import { OllamaClient } from '../src/client/client.js';
+import { type CollectOptions } from '../src/core/options.js';
 import { throttleChunks } from '../src/operators/throttleChunks.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
 import type { ChatRequest, GenerateRequest, Logprob, ModelResponse, StreamChunk, ToolCall } from '../src/core/types.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
-import { OllamaConfigError } from '../src/config/options.js';
+import { OllamaConfigError } from '../src/core/errors.js';
 import { OllamaError } from '../src/core/errors.js';
 import { toBase64 } from '../src/protocol/images.js';
 import { decodeModelDescription, decodeModelList, decodeRunningModels } from '../src/protocol/responses.js';

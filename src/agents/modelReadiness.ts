@@ -1,6 +1,7 @@
 import { Observable, concat, concatMap, ignoreElements, map, of } from 'rxjs';
-import type { OllamaClient, RequestOptions } from '../client/client.js';
-import { OllamaConfigError } from '../config/options.js';
+import type { OllamaClient } from '../client/client.js';
+import type { RequestOptions } from '../core/options.js';
+import { OllamaConfigError } from '../core/errors.js';
 import { OllamaError } from '../core/errors.js';
 import type { PullProgress } from '../core/types.js';
 import { withAbortSignal } from '../core/abort.js';

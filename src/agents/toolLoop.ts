@@ -1,7 +1,8 @@
 import { Observable, catchError, concat, defer, from, isObservable, last, map, merge, of, tap } from 'rxjs';
-import type { OllamaClient, RequestOptions } from '../client/client.js';
-import { OllamaConfigError } from '../config/options.js';
-import { kindOfValue } from '../protocol/report.js';
+import type { OllamaClient } from '../client/client.js';
+import type { RequestOptions } from '../core/options.js';
+import { OllamaConfigError, ToolCallError } from '../core/errors.js';
+import { kindOfValue } from '../core/describe.js';
 import { AssistantMessage } from '../protocol/answer.js';
 import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../core/types.js';
 import { withAbortSignal } from '../core/abort.js';
@@ -45,19 +46,6 @@ export interface ToolLoopOptions {
 }
 
 export const DEFAULT_MAX_STEPS = 8;
-
-/** A tool that failed, or a call to a tool that does not exist; `cause` is what the tool threw. */
-export class ToolCallError extends Error {
-  override readonly name = 'ToolCallError';
-
-  constructor(
-    message: string,
-    readonly call: ToolCall,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 /**
  * The tool-calling loop of one subscription: ask, run the round's calls in parallel, answer each

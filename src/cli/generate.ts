@@ -2,7 +2,7 @@ import { type Observable, EMPTY, connect, defer, merge, switchMap, tap } from 'r
 import type { OllamaClient } from '../client/client.js';
 import { type StreamTimings, streamTimings } from '../operators/streamTimings.js';
 import type { StreamChunk } from '../core/types.js';
-import type { CliIO } from './run.js';
+import type { CliIO } from './io.js';
 import { writeLines } from './terminal.js';
 
 export interface GenerateCommand {

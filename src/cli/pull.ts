@@ -1,7 +1,7 @@
 import { type Observable, defer, distinctUntilChanged } from 'rxjs';
 import type { OllamaClient } from '../client/client.js';
 import type { PullProgress } from '../core/types.js';
-import type { CliIO } from './run.js';
+import type { CliIO } from './io.js';
 import { writeLines } from './terminal.js';
 
 /** Without a terminal, a new line for a new status, and every 10 points of progress. */

@@ -1,28 +1,14 @@
 import { parseArgs } from 'node:util';
-import { type Observable, NEVER, endWith, firstValueFrom, ignoreElements, map, merge, race } from 'rxjs';
+import { NEVER, endWith, firstValueFrom, ignoreElements, map, merge, race } from 'rxjs';
 import { OllamaClient } from '../client/client.js';
-import { OllamaConfigError } from '../config/options.js';
+import { OllamaConfigError } from '../core/errors.js';
 import { OllamaError } from '../core/errors.js';
 import { generate$ } from './generate.js';
 import { pull$ } from './pull.js';
 import { readerGone } from './readerGone.js';
 import { serve } from './serve.js';
+import type { CliIO } from './io.js';
 
-/** A terminal-like output stream; `isTTY` and `columns` are set only on a real terminal. */
-export interface Output extends NodeJS.WritableStream {
-  isTTY?: boolean;
-  columns?: number;
-}
-
-export interface CliIO {
-  stdout: Output;
-  stderr: Output;
-  env: Readonly<Record<string, string | undefined>>;
-  /** One emission per Ctrl-C. */
-  interrupts: Observable<unknown>;
-  /** One emission per SIGTERM (default: none). */
-  terminations?: Observable<unknown>;
-}
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 

@@ -1,7 +1,7 @@
 import { NEVER, firstValueFrom, merge } from 'rxjs';
 import { simulatedModels } from '../testing/simulated.js';
 import { startTestServer } from '../testing/server.js';
-import type { CliIO } from './run.js';
+import type { CliIO } from './io.js';
 
 /**
  * `ollama-rx serve --simulated`: the simulated Ollama (the demo's model and the scripted ones, by

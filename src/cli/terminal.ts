@@ -1,5 +1,5 @@
 import { type MonoTypeOperatorFunction, defer, finalize, tap } from 'rxjs';
-import type { Output } from './run.js';
+import type { Output } from './io.js';
 
 /**
  * Writes to an output and remembers whether the cursor is left mid-line, so that what comes next —

@@ -1,20 +1,13 @@
+import type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from '../core/options.js';
 import { Observable, catchError, concat, defer, lastValueFrom, tap } from 'rxjs';
-import {
-  ALWAYS_SECRET_HEADERS,
-  DEFAULT_MAX_ANSWER_BYTES,
-  OllamaConfigError,
-  type OllamaClientOptions,
-  type Timeouts,
-  defaultModel,
-  parseHost,
-  readEnv,
-  validateClientOptions,
-  validateHeaders,
-  validateTimeouts,
-} from '../config/options.js';
+import { ALWAYS_SECRET_HEADERS, DEFAULT_MAX_ANSWER_BYTES, validateClientOptions, validateHeaders, validateTimeouts } from '../config/options.js';
+import { OllamaConfigError } from '../core/errors.js';
+import { type OllamaClientOptions, type Timeouts } from '../core/options.js';
+import { defaultModel, parseHost, readEnv } from '../config/host.js';
 import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from '../agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
-import { OllamaError, secretsOf } from '../core/errors.js';
+import { OllamaError } from '../core/errors.js';
+import { secretsOf } from '../config/headers.js';
 import { toModelResponse } from '../operators/toModelResponse.js';
 import { decodeChatLine, decodeGenerateLine } from '../protocol/lines.js';
 import { withEncodedImages, withEncodedMessageImages } from '../protocol/images.js';
@@ -54,36 +47,6 @@ import type {
   WebSearchRequest,
   WebSearchResponse,
 } from '../core/types.js';
-
-/** What `load()` sends: the model and how long it stays in memory (Ollama's spelling). */
-export interface LoadRequest {
-  model: string;
-  /** A duration (`'10m'`, `'1h'`) or seconds; negative keeps the model loaded until `unload()`. */
-  keep_alive?: string | number;
-}
-
-/** Per-call settings, layered over the client's. */
-export interface RequestOptions {
-  /** Model for this call when the request names none. */
-  model?: string;
-  /** Added to (and overriding) the client's headers. */
-  headers?: Record<string, string>;
-  /** Merged over the client's timeouts, phase by phase. */
-  timeouts?: Omit<Timeouts, 'connect'>;
-  /** Cancels the call; the stream errors with the signal's reason. Unsubscribing needs no signal. */
-  signal?: AbortSignal;
-}
-
-/** `show()`'s per-call settings: Ollama's `verbose` and the usual request options. */
-export interface ShowOptions extends RequestOptions {
-  /** Full metadata: the tokenizer's arrays in `model_info`, which are sent empty otherwise. */
-  verbose?: boolean;
-}
-
-export interface CollectOptions extends RequestOptions {
-  /** Stream the answer (and keep the partial text on failure) or ask for it whole. Default false. */
-  stream?: boolean;
-}
 
 const isSingleAnswer = () => true;
 /** The shape of generate and chat: a stream of chunks ending on `done`, whose text is kept on failure. */

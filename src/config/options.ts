@@ -1,54 +1,8 @@
 import * as t from 'io-ts';
 import type { Dispatcher } from 'undici';
-import { describeErrors } from '../protocol/report.js';
-import type { FetchFunction } from '../http/transport.js';
-
-export const DEFAULT_HOST = 'http://127.0.0.1:11434';
-const DEFAULT_PORT = '11434';
-
-/** Per-phase limits in milliseconds. An absent phase has no limit. */
-export interface Timeouts {
-  /** Establishing the TCP/TLS connection. Client-wide: its pool opens the connections, not a call. */
-  connect?: number;
-  /** From sending the request to the first chunk: covers model load, when Ollama sends no header. */
-  firstToken?: number;
-  /** The longest gap between two chunks. */
-  idle?: number;
-  /** The whole request, start to last chunk. */
-  total?: number;
-}
-
-export interface OllamaClientOptions {
-  /** Ollama's base URL, read like `OLLAMA_HOST`. Default: `OLLAMA_HOST`, else `http://127.0.0.1:11434`. */
-  host?: string;
-  /** Model used when a request names none. Default: `OLLAMA_MODEL`. */
-  model?: string;
-  /** Sent with every request, e.g. `{ Authorization: 'Bearer …' }` for ollama.com or a proxy. */
-  headers?: Record<string, string>;
-  timeouts?: Timeouts;
-  /** Most sockets the client's pool opens to the host. Default: unlimited. */
-  maxConnections?: number;
-  /**
-   * Largest one-document answer (`list()`, `show()`, `embed()`…) read, in bytes: a bigger one fails
-   * as `protocol` instead of filling memory. Default 32 MiB. Streamed lines have their own 16 MiB cap.
-   */
-  maxAnswerBytes?: number;
-  /**
-   * Names of headers whose values are secrets (e.g. `['X-Api-Key']`): wherever a server echoes one,
-   * errors show `***`. `Authorization` and `Proxy-Authorization` always are.
-   */
-  secretHeaders?: string[];
-  /**
-   * A fetch-compatible function used for every request instead of the platform's transport: for
-   * tests, instrumentation, Deno or Bun. (`maxConnections` and `timeouts.connect` are then its own business.)
-   */
-  fetch?: FetchFunction;
-  /**
-   * Node: the undici `Dispatcher` every request goes through instead of the client's own pool, e.g.
-   * `new ProxyAgent('http://proxy:3128')` or `new EnvHttpProxyAgent()`. The client never closes it.
-   */
-  dispatcher?: Dispatcher;
-}
+import { describeErrors } from '../core/describe.js';
+import { OllamaConfigError } from '../core/errors.js';
+import type { FetchFunction, OllamaClientOptions, Timeouts } from '../core/options.js';
 
 /** 32 MiB: far above any model list or embedding batch, far below what would strain a process. */
 export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
@@ -132,11 +86,6 @@ const ClientOptionsCodec = options(
   'OllamaClientOptions',
 );
 
-/** Thrown at construction for a bad option: the message names the field and the value. */
-export class OllamaConfigError extends TypeError {
-  override readonly name = 'OllamaConfigError';
-}
-
 const RequestTimeoutsCodec = t.type({ timeouts: options(streamTimeouts, 'Timeouts') });
 
 /**
@@ -163,90 +112,4 @@ function check<A>(codec: t.Type<A, unknown>, value: unknown, field: string): A {
   const result = codec.decode(value);
   if (result._tag === 'Right') return result.right;
   throw new OllamaConfigError(`Invalid ollama-rx ${field}: ${describeErrors(result.left)}`);
-}
-
-/** Ollama trims spaces and surrounding quotes from its environment variables. */
-const unquote = (value: string) => value.trim().replace(/^["']+|["']+$/g, '');
-
-export function readEnv(name: string): string | undefined {
-  const env = typeof process === 'undefined' ? undefined : process.env?.[name];
-  const value = env === undefined ? undefined : unquote(env);
-  return value ? value : undefined;
-}
-
-export function defaultModel(): string | undefined {
-  return readEnv('OLLAMA_MODEL');
-}
-
-/**
- * The base URL for an `OLLAMA_HOST` value, by Ollama's own rules: no scheme means http and port
- * 11434; `http://` or `https://` without a port means 80 or 443; a path prefix is kept (without its
- * trailing slash); a bare `ollama.com` means `https://ollama.com:443`. Throws `OllamaConfigError` for
- * a scheme or port Ollama could not use, for credentials anywhere in the value (send them as a
- * header; the message masks them) and for a `?` or `#`, after which the API path would be lost.
- *
- * @example
- * parseHost('gpu-box')                  // 'http://gpu-box:11434'
- * parseHost('https://example.com/ollama') // 'https://example.com:443/ollama'
- */
-export function parseHost(value: string | undefined = readEnv('OLLAMA_HOST')): string {
-  const input = value === undefined ? '' : unquote(value);
-  if (!input) return DEFAULT_HOST;
-  if (input === 'ollama.com') return 'https://ollama.com:443';
-  let scheme = 'http';
-  let rest = input;
-  let defaultPort = DEFAULT_PORT;
-  const schemeEnd = input.indexOf('://');
-  if (schemeEnd !== -1) {
-    scheme = input.slice(0, schemeEnd).toLowerCase();
-    rest = input.slice(schemeEnd + 3);
-    if (scheme === 'http') defaultPort = '80';
-    else if (scheme === 'https') defaultPort = '443';
-    else throw hostError(value, `scheme must be http or https, not "${scheme}"`);
-  }
-  // Anywhere, not only before the first slash: in `u:1234/pw@h` the password holds the slash.
-  if (rest.includes('@')) {
-    throw hostError(value, 'credentials in the host are not supported: pass headers: { Authorization } instead');
-  }
-  // The API path is appended to the base URL: after a `?` or `#` it would land in the query or fragment.
-  if (/[?#]/.test(rest)) throw hostError(value, 'a host cannot hold a query (?) or a fragment (#)');
-  const slash = rest.indexOf('/');
-  const hostPort = slash === -1 ? rest : rest.slice(0, slash);
-  const path = slash === -1 ? '' : rest.slice(slash).replace(/\/+$/, '');
-  const { host, port } = splitHostPort(hostPort, defaultPort, value);
-  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
-  try {
-    new URL(url);
-  } catch {
-    throw hostError(value, 'it is not a valid URL');
-  }
-  return url;
-}
-
-function splitHostPort(hostPort: string, defaultPort: string, original: string | undefined) {
-  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort);
-  let host: string;
-  let port: string | undefined;
-  if (bracketed) {
-    host = bracketed[1]!;
-    port = bracketed[2];
-  } else if (hostPort.split(':').length > 2) {
-    host = hostPort; // a bare IPv6 address
-  } else {
-    const colon = hostPort.lastIndexOf(':');
-    host = colon === -1 ? hostPort : hostPort.slice(0, colon);
-    port = colon === -1 ? undefined : hostPort.slice(colon + 1);
-  }
-  if (!host) host = '127.0.0.1';
-  if (port === undefined || port === '') port = defaultPort;
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    throw hostError(original, `port must be a number from 0 to 65535, not "${port}"`);
-  }
-  return { host, port: String(Number(port)) };
-}
-
-function hostError(value: string | undefined, why: string): OllamaConfigError {
-  // Whatever precedes the last @ may be a password (slashes included): it never reaches a message.
-  const shown = value?.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?).*@/is, '$1***@');
-  return new OllamaConfigError(`Invalid ollama-rx host ${JSON.stringify(shown)}: ${why}`);
 }

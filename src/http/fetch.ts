@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { FetchFunction, FetchResponse, Transport, TransportRequest, TransportResponse } from './transport.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
+import type { FetchFunction, FetchResponse } from '../core/options.js';
 
 /**
  * Transport over a `fetch`: the browser's, or any the client was given (`dispatcher`, when given,

@@ -1,6 +1,9 @@
 import { Observable } from 'rxjs';
-import { DEFAULT_MAX_ANSWER_BYTES, OllamaConfigError, type Timeouts } from '../config/options.js';
-import { OllamaError, errorFromResponse, toOllamaError } from '../core/errors.js';
+import { DEFAULT_MAX_ANSWER_BYTES } from '../config/options.js';
+import { OllamaConfigError } from '../core/errors.js';
+import { type Timeouts } from '../core/options.js';
+import { OllamaError, toOllamaError } from '../core/errors.js';
+import { errorFromResponse } from '../protocol/errorAnswer.js';
 import type { RequestBody, TransportRequest, TransportResponse } from './transport.js';
 import { DEFAULT_MAX_LINE_BYTES, NdjsonParser } from '../protocol/ndjson.js';
 import { TextBuffer } from '../core/textBuffer.js';

@@ -1,4 +1,4 @@
-import type { Timeouts } from '../config/options.js';
+import type { Timeouts } from '../core/options.js';
 import { OllamaError, type TimeoutPhase } from '../core/errors.js';
 
 /** setTimeout fires at once for delays above 2^31-1 ms, so larger limits mean "no limit". */

@@ -1,7 +1,8 @@
 import type * as t from 'io-ts';
 import { type OperatorFunction, map } from 'rxjs';
 import { OllamaError } from '../core/errors.js';
-import { decodeAnswer, preview } from '../protocol/report.js';
+import { decodeAnswer } from '../protocol/report.js';
+import { preview } from '../core/describe.js';
 import type { StreamChunk } from '../core/types.js';
 import { collectText } from './collectText.js';
 

@@ -1,6 +1,6 @@
-import { OllamaConfigError } from '../config/options.js';
+import { OllamaConfigError } from '../core/errors.js';
 import type { ChatMessage, ImageInput } from '../core/types.js';
-import { kindOfValue } from './report.js';
+import { kindOfValue } from '../core/describe.js';
 
 /** Bytes per `String.fromCharCode` call: far below any engine's limit on arguments. */
 const SLICE = 0x8000;

@@ -1,7 +1,8 @@
 import * as t from 'io-ts';
-import { OllamaError, isModelNotFound } from '../core/errors.js';
+import { OllamaError } from '../core/errors.js';
+import { isModelNotFound } from './errorAnswer.js';
 import type { ChatChunk, GenerationMetrics, Logprob, StreamChunk, TokenLogprob, ToolCall } from '../core/types.js';
-import { describeErrors, preview } from './report.js';
+import { describeErrors, preview } from '../core/describe.js';
 
 const WireTokenLogprob = t.intersection(
   [t.type({ token: t.string, logprob: t.number }), t.partial({ bytes: t.array(t.number) })],

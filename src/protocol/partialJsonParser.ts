@@ -1,5 +1,5 @@
 import { OllamaError } from '../core/errors.js';
-import { preview } from './report.js';
+import { preview } from '../core/describe.js';
 
 type Container = Record<string, unknown> | unknown[];
 

@@ -1,6 +1,6 @@
 import { Observable, defer, tap } from 'rxjs';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
-import type { RequestOptions } from '../client/client.js';
+import type { RequestOptions } from '../core/options.js';
 import type { ChatChunk, ChatMessage, ChatRequest } from '../core/types.js';
 import { AssistantMessage } from '../protocol/answer.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';

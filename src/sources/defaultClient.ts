@@ -1,5 +1,6 @@
-import { OllamaClient, type RequestOptions } from '../client/client.js';
-import { parseHost } from '../config/options.js';
+import { OllamaClient } from '../client/client.js';
+import { type RequestOptions } from '../core/options.js';
+import { parseHost } from '../config/host.js';
 
 /** Options of the standalone sources: a per-call client choice on top of per-call settings. */
 export interface SourceOptions extends RequestOptions {

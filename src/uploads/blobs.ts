@@ -1,11 +1,11 @@
 import { Observable, catchError, concatMap, endWith, from, ignoreElements, of, throwError } from 'rxjs';
-import { OllamaConfigError } from '../config/options.js';
+import { OllamaConfigError } from '../core/errors.js';
 import { OllamaError } from '../core/errors.js';
 import { decodeNothing } from '../protocol/responses.js';
 import { readFileSource } from './files.js';
 import type { RequestBody } from '../http/transport.js';
 import type { BlobSource, CreateRequest, PullProgress } from '../core/types.js';
-import { preview } from '../protocol/report.js';
+import { preview } from '../core/describe.js';
 import type { StreamSpec } from '../http/request.js';
 
 /** Sends one request of the client (the blobs endpoints take no generation timeouts). */

@@ -1,5 +1,5 @@
 import { EMPTY } from 'rxjs';
-import { OllamaConfigError } from '../config/options.js';
+import { OllamaConfigError } from '../core/errors.js';
 import type { CreateRequest } from '../core/types.js';
 import { createFetchTransport } from '../http/fetch.js';
 import type { Transport, TransportOptions } from '../http/transport.js';

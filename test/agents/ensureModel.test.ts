@@ -1,7 +1,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import type { ModelReadiness } from '../../src/agents/modelReadiness.js';
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 import { OllamaError } from '../../src/core/errors.js';
 import { ensureModel$ } from '../../src/sources/ensureModel.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';

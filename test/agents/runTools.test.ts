@@ -1,7 +1,8 @@
 import { NEVER, Observable, filter, firstValueFrom, lastValueFrom, map, of, toArray } from 'rxjs';
-import { ToolCallError, type ToolEvent, type Tools } from '../../src/agents/toolLoop.js';
+import { ToolCallError } from '../../src/core/errors.js';
+import type { ToolEvent, Tools } from '../../src/agents/toolLoop.js';
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 import { conversation } from '../../src/sources/conversation.js';
 import { runTools$ } from '../../src/sources/runTools.js';
 import { simulatedToolModel } from '../../src/testing/simulated.js';

@@ -4,7 +4,7 @@ jest.mock('../../src/uploads/platform.js', () => jest.requireActual('../../src/u
 import { createHash } from 'node:crypto';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 import { startTestServer } from '../../src/testing/server.js';
 
 it('in a browser, create$ names files by digests already uploaded, and refuses to upload, before sending anything', async () => {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
-import type { FetchFunction } from '../../src/http/transport.js';
+import type { FetchFunction } from '../../src/core/options.js';
 
 let server: TestServer;
 

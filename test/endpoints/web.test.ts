@@ -1,7 +1,7 @@
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
-import type { FetchFunction } from '../../src/http/transport.js';
+import type { FetchFunction } from '../../src/core/options.js';
 
 const KEY = 'test-key-123';
 let server: TestServer;

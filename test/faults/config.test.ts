@@ -1,7 +1,8 @@
 // Cases 6 and 7 (configuration half): a bad host or header is an OllamaConfigError before anything
 // is sent, and its message never shows a credential.
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError, parseHost } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
+import { parseHost } from '../../src/config/host.js';
 import { startRawServer } from './support.js';
 
 /** The error `run` throws (it must throw). */

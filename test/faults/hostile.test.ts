@@ -2,7 +2,7 @@
 // still end, with the answer when it was whole, and hold no socket or unbounded memory.
 import type { Socket } from 'node:net';
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaConfigError } from '../../src/config/options.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { isRetryable } from '../../src/operators/retryStream.js';
 import { createFetchTransport } from '../../src/http/fetch.js';

@@ -1,7 +1,8 @@
 // Case 8: a 429 or 503's Retry-After reaches the error, and retryStream waits at least that long.
 import { TestScheduler } from 'rxjs/testing';
 import { OllamaClient } from '../../src/client/client.js';
-import { OllamaError, parseRetryAfter } from '../../src/core/errors.js';
+import { OllamaError } from '../../src/core/errors.js';
+import { parseRetryAfter } from '../../src/protocol/errorAnswer.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { retryStream } from '../../src/operators/retryStream.js';
 import { first, ollamaError } from '../helpers.js';

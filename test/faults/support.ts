@@ -1,7 +1,7 @@
 import { createHook } from 'node:async_hooks';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { OllamaClient } from '../../src/client/client.js';
-import type { OllamaClientOptions } from '../../src/config/options.js';
+import type { OllamaClientOptions } from '../../src/core/options.js';
 import { type TestServer, type TestServerOptions, startTestServer } from '../../src/testing/server.js';
 
 /**
