@@ -3,7 +3,7 @@ import { OllamaClient } from '../src/client/client.js';
 import { OllamaConfigError } from '../src/core/errors.js';
 import { OllamaError } from '../src/core/errors.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
-import { ollamaError, settle, texts } from './helpers.js';
+import { atSubscribe, ollamaError, settle, texts } from './helpers.js';
 
 let server: TestServer;
 
@@ -205,11 +205,11 @@ describe('review regressions', () => {
     await client.close();
   });
 
-  it('a body JSON cannot carry throws at once, and generate() rejects instead of throwing', async () => {
+  it('a body JSON cannot carry errors at subscribe, and generate() rejects instead of throwing', async () => {
     const client = new OllamaClient({ host: server.url, model: 'tiny' });
     const bad = { prompt: 'x', options: { seed: 1n } } as never;
-    expect(() => client.generate$(bad)).toThrow(OllamaConfigError);
-    expect(() => client.generate$(bad)).toThrow('Invalid ollama-rx request: Do not know how to serialize a BigInt');
+    expect(atSubscribe(() => client.generate$(bad))).toThrow(OllamaConfigError);
+    expect(atSubscribe(() => client.generate$(bad))).toThrow('Invalid ollama-rx request: Do not know how to serialize a BigInt');
     const pending = client.generate(bad);
     await expect(pending).rejects.toBeInstanceOf(OllamaConfigError);
     await expect(client.generate('x', { timeouts: { idle: -1 } })).rejects.toThrow('timeouts.idle');

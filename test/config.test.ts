@@ -1,3 +1,4 @@
+import { atSubscribe } from './helpers.js';
 import { OllamaClient } from '../src/client/client.js';
 import { OllamaConfigError } from '../src/core/errors.js';
 import { parseHost } from '../src/config/host.js';
@@ -83,10 +84,10 @@ describe('OllamaClient options are validated at construction', () => {
     expect(() => new OllamaClient(options as never)).toThrow(message);
   });
 
-  it('validates per-call timeouts when the stream is created', () => {
+  it('validates per-call timeouts when the stream is subscribed', () => {
     const client = new OllamaClient({ host: 'localhost:1', model: 'm' });
-    expect(() => client.generate$('x', { timeouts: { total: 0 } })).toThrow('timeouts.total: expected a positive number (ms), got 0');
-    expect(() => client.generate$('x', { timeouts: { connect: 5 } as never })).toThrow(
+    expect(atSubscribe(() => client.generate$('x', { timeouts: { total: 0 } }))).toThrow('timeouts.total: expected a positive number (ms), got 0');
+    expect(atSubscribe(() => client.generate$('x', { timeouts: { connect: 5 } as never }))).toThrow(
       'timeouts.connect: unknown option "connect" (expected one of firstToken, idle, total)',
     );
   });

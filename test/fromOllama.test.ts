@@ -4,7 +4,7 @@ import { OllamaConfigError } from '../src/core/errors.js';
 import { closeSharedClients } from '../src/sources/defaultClient.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
 import { type TestServer, startTestServer } from '../src/testing/server.js';
-import { ollamaError, settle, texts } from './helpers.js';
+import { atSubscribe, ollamaError, settle, texts } from './helpers.js';
 
 let server: TestServer;
 let client: OllamaClient;
@@ -120,7 +120,7 @@ describe('fromOllama', () => {
       const { error } = await settle(fromOllama('x', { client: noModel }));
       expect(error).toBeInstanceOf(OllamaConfigError);
       expect((error as Error).message).toBe('No model given: pass `model` (to the request, the call or the client) or set OLLAMA_MODEL');
-      expect(() => noModel.chat$([{ role: 'user', content: 'x' }])).toThrow(OllamaConfigError);
+      expect(atSubscribe(() => noModel.chat$([{ role: 'user', content: 'x' }]))).toThrow(OllamaConfigError);
       await expect(noModel.generate('x')).rejects.toThrow(OllamaConfigError);
       // An empty name is no name either; a model anywhere (request, call, client) is enough.
       await expect(noModel.generate({ prompt: 'x', model: '' })).rejects.toThrow(OllamaConfigError);

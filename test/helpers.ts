@@ -28,3 +28,22 @@ export const first = firstValueFrom;
 export function texts(chunks: { text: string }[]): string {
   return chunks.map((chunk) => chunk.text).join('');
 }
+
+/**
+ * For `expect(atSubscribe(() => call())).toThrow(…)`: the call must return an Observable without
+ * throwing, and subscribing to it must error at once with what the matcher expects.
+ */
+export function atSubscribe(make: () => Observable<unknown>): () => void {
+  return () => {
+    let source: Observable<unknown>;
+    try {
+      source = make();
+    } catch (error) {
+      throw new Error(`threw at the call instead of erroring at subscribe: ${String(error)}`);
+    }
+    let failure: { error: unknown } | undefined;
+    source.subscribe({ error: (error: unknown) => (failure = { error }) }).unsubscribe();
+    if (!failure) throw new Error('did not error at subscribe');
+    throw failure.error;
+  };
+}

@@ -1,3 +1,4 @@
+import { atSubscribe } from './helpers.js';
 import fc from 'fast-check';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
@@ -110,7 +111,7 @@ describe('requests carry every field Ollama accepts', () => {
   it('an image that is neither base64 text nor bytes is an OllamaConfigError naming it, before anything is sent', async () => {
     const sent = server.requests.length;
     const bad = { model: 'local', prompt: 'p', images: ['aGk=', 42] } as unknown as GenerateRequest;
-    expect(() => client.generate$(bad)).toThrow(new OllamaConfigError('Invalid ollama-rx request: images[1] must be base64 text or bytes (a Uint8Array), got number'));
+    expect(atSubscribe(() => client.generate$(bad))).toThrow(new OllamaConfigError('Invalid ollama-rx request: images[1] must be base64 text or bytes (a Uint8Array), got number'));
     const chat = { model: 'local', messages: [{ role: 'user', content: 'x' }, { role: 'user', content: 'y', images: [null] }] } as unknown as ChatRequest;
     await expect(client.chat(chat)).rejects.toThrow('messages[1].images[0] must be base64 text or bytes (a Uint8Array), got null');
     expect(server.requests.length).toBe(sent);

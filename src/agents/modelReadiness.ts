@@ -1,10 +1,10 @@
-import { Observable, concat, concatMap, ignoreElements, map, of } from 'rxjs';
-import type { OllamaClient } from '../client/client.js';
+import { type Observable, concat, defer, concatMap, ignoreElements, map, of } from 'rxjs';
+import type { AgentClient } from './agentClient.js';
 import type { RequestOptions } from '../core/options.js';
-import { OllamaConfigError } from '../core/errors.js';
+import { requireModel } from '../config/options.js';
 import { OllamaError } from '../core/errors.js';
 import type { PullProgress } from '../core/types.js';
-import { withAbortSignal } from '../core/abort.js';
+import { joinSignals, withAbortSignal } from '../core/abort.js';
 
 /** Where `ensureModel$` is: it ends with `ready`. `progress` comes with the pull's lines. */
 export interface ModelReadiness {
@@ -25,10 +25,15 @@ export interface EnsureModelOptions extends RequestOptions {
  * lines as `pulling` with `progress`, and completes after `ready`. Unsubscribing aborts the
  * request of whatever stage is running; a failure of any stage is an `OllamaError`.
  */
-export function modelReadiness(client: OllamaClient, name: string | undefined, options: EnsureModelOptions = {}): Observable<ModelReadiness> {
+export function modelReadiness(client: AgentClient, name: string | undefined, options: EnsureModelOptions = {}): Observable<ModelReadiness> {
+  // Deferred: no model at all errors at subscription, like every Observable of the library.
+  return defer(() => stages(client, requireModel([name, options.model, client.model], NO_MODEL), options));
+}
+
+const NO_MODEL = 'ensureModel$ needs a model: name one, or give the client a model (or set OLLAMA_MODEL)';
+
+function stages(client: AgentClient, model: string, options: EnsureModelOptions): Observable<ModelReadiness> {
   const { keep_alive, insecure, ...requestOptions } = options;
-  const model = name || options.model || client.model;
-  if (!model) throw new OllamaConfigError('ensureModel$ needs a model: name one, or give the client a model (or set OLLAMA_MODEL)');
   const stage = (name: ModelReadiness['stage']) => of<ModelReadiness>({ stage: name });
   const pull = concat(
     stage('pulling'),
@@ -38,14 +43,14 @@ export function modelReadiness(client: OllamaClient, name: string | undefined, o
   );
   const load = concat(
     stage('loading'),
-    withAbortSignal((signal) => client.load(keep_alive === undefined ? model : { model, keep_alive }, { ...requestOptions, signal: joined(signal, options.signal) })).pipe(
+    withAbortSignal((signal) => client.load(keep_alive === undefined ? model : { model, keep_alive }, { ...requestOptions, signal: joinSignals(signal, options.signal) })).pipe(
       ignoreElements(),
     ),
     stage('ready'),
   );
   const check = withAbortSignal(async (signal) => {
     try {
-      await client.show(model, { ...requestOptions, signal: joined(signal, options.signal) });
+      await client.show(model, { ...requestOptions, signal: joinSignals(signal, options.signal) });
       return true;
     } catch (error) {
       if (error instanceof OllamaError && error.kind === 'model_not_found') return false;
@@ -54,9 +59,4 @@ export function modelReadiness(client: OllamaClient, name: string | undefined, o
   });
   // Whether the model was there shows only as a `pulling` stage or none.
   return concat(stage('checking'), check.pipe(concatMap((installed) => (installed ? load : concat(pull, load)))));
-}
-
-/** Both signals as one: ours for unsubscribing, the caller's for its own cancellation. */
-function joined(ours: AbortSignal, caller: AbortSignal | undefined): AbortSignal {
-  return caller ? AbortSignal.any([ours, caller]) : ours;
 }

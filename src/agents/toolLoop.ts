@@ -1,11 +1,11 @@
 import { Observable, catchError, concat, defer, from, isObservable, last, map, merge, of, tap } from 'rxjs';
-import type { OllamaClient } from '../client/client.js';
+import type { AgentClient } from './agentClient.js';
 import type { RequestOptions } from '../core/options.js';
 import { OllamaConfigError, ToolCallError } from '../core/errors.js';
 import { kindOfValue } from '../core/describe.js';
-import { AssistantMessage } from '../protocol/answer.js';
+import { Answer } from '../protocol/answer.js';
 import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../core/types.js';
-import { withAbortSignal } from '../core/abort.js';
+import { withAbortSignal, withCallerSignal } from '../core/abort.js';
 
 /** What a tool gets besides its arguments. */
 export interface ToolContext {
@@ -52,11 +52,16 @@ export const DEFAULT_MAX_STEPS = 8;
  * with a `tool` message, ask again — until an answer without calls or `maxSteps` requests.
  */
 export function toolLoop(
-  client: OllamaClient,
+  client: AgentClient,
   request: ChatRequest | ChatMessage[],
   tools: Tools,
   options: ToolLoopOptions & RequestOptions = {},
 ): Observable<ToolEvent> {
+  // Deferred: a bad request or tool errors at subscription, like every Observable of the library.
+  return defer(() => runLoop(client, request, tools, options));
+}
+
+function runLoop(client: AgentClient, request: ChatRequest | ChatMessage[], tools: Tools, options: ToolLoopOptions & RequestOptions): Observable<ToolEvent> {
   const chat: ChatRequest = Array.isArray(request) ? { messages: request } : request;
   // Spread into each round's history below: a missing list would fail as a TypeError mid-run.
   if (!Array.isArray(chat?.messages)) {
@@ -68,7 +73,7 @@ export function toolLoop(
 
   const step = (messages: ChatMessage[], requests: number): Observable<ToolEvent> =>
     defer(() => {
-      const answer = new AssistantMessage();
+      const answer = new Answer<ChatChunk>();
       const asked = client.chat$({ ...chat, tools: definitions, messages }, options).pipe(
         tap((chunk) => answer.add(chunk)),
         map((chunk): ToolEvent => ({ type: 'chunk', chunk })),
@@ -94,7 +99,7 @@ export function toolLoop(
       return concat(asked, next);
     });
 
-  return withCallerSignal(defer(() => step([...chat.messages], 1)), options.signal);
+  return withCallerSignal(step([...chat.messages], 1), options.signal);
 }
 
 const done = (messages: ChatMessage[], text: string, reason: 'answer' | 'maxSteps'): ToolEvent => ({
@@ -163,18 +168,3 @@ function resultOf(execute: () => unknown): Observable<unknown> {
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-
-/** The caller's `signal` ends the whole run, between requests too, with the signal's reason. */
-function withCallerSignal<T>(source: Observable<T>, signal: AbortSignal | undefined): Observable<T> {
-  if (!signal) return source;
-  return new Observable<T>((subscriber) => {
-    const onAbort = () => subscriber.error(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const subscription = source.subscribe(subscriber);
-    return () => {
-      signal.removeEventListener('abort', onAbort);
-      subscription.unsubscribe();
-    };
-  });
-}

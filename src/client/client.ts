@@ -1,81 +1,23 @@
-import type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from '../core/options.js';
-import { Observable, catchError, concat, defer, lastValueFrom, tap } from 'rxjs';
-import { ALWAYS_SECRET_HEADERS, DEFAULT_MAX_ANSWER_BYTES, validateClientOptions, validateHeaders, validateTimeouts } from '../config/options.js';
-import { OllamaConfigError } from '../core/errors.js';
-import { type OllamaClientOptions, type Timeouts } from '../core/options.js';
-import { defaultModel, parseHost, readEnv } from '../config/host.js';
-import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from '../agents/modelReadiness.js';
+import { type Observable, catchError, concat, defer, lastValueFrom, tap } from 'rxjs';
+import type { EnsureModelOptions, ModelReadiness } from '../agents/modelReadiness.js';
+import { modelReadiness } from '../agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
-import { OllamaError } from '../core/errors.js';
-import { secretsOf } from '../config/headers.js';
-import { toModelResponse } from '../operators/toModelResponse.js';
-import { decodeChatLine, decodeGenerateLine } from '../protocol/lines.js';
-import { withEncodedImages, withEncodedMessageImages } from '../protocol/images.js';
-import {
-  decodeEmbedResponse,
-  decodeEmbeddings,
-  decodeModelDescription,
-  decodeModelList,
-  decodeNothing,
-  decodePullProgress,
-  decodeRunningModels,
-  decodeVersion,
-} from '../protocol/responses.js';
-import { decodeWebFetch, decodeWebSearch } from '../protocol/web.js';
-import { type RequestContext, type StreamSpec, ndjsonRequest } from '../http/request.js';
-import { createPlatformTransport, createUploads } from '../uploads/platform.js';
+import { HeaderPolicy } from '../config/headers.js';
+import { defaultModel, parseHost } from '../config/host.js';
+import { DEFAULT_MAX_ANSWER_BYTES, requireModel, validateClientOptions, validateTimeouts } from '../config/options.js';
+import type { ChatChunk, ModelResponse, StreamChunk } from '../core/chunks.js';
+import { OllamaConfigError, OllamaError } from '../core/errors.js';
+import type { EmbedResponse, ModelDescription, ModelInfo, Progress, PullProgress, RunningModel, WebFetchResponse, WebSearchResponse } from '../core/models.js';
+import type { CollectOptions, LoadRequest, OllamaClientOptions, RequestOptions, ShowOptions, Timeouts } from '../core/options.js';
+import type { ChatMessage, ChatRequest, CreateRequest, EmbedRequest, GenerateRequest, PushRequest, ShowRequest, WebFetchRequest, WebSearchRequest } from '../core/requests.js';
+import { type Call, type RequestContext, expectNothing, jsonBody, readAnswer, streamLines } from '../http/request.js';
 import type { Transport, TransportOptions } from '../http/transport.js';
-import type {
-  ChatChunk,
-  CreateRequest,
-  ChatMessage,
-  ChatRequest,
-  EmbedRequest,
-  EmbedResponse,
-  GenerateRequest,
-  ModelDescription,
-  ModelInfo,
-  ModelResponse,
-  Progress,
-  PullProgress,
-  PushRequest,
-  RunningModel,
-  ShowRequest,
-  StreamChunk,
-  WebFetchRequest,
-  WebFetchResponse,
-  WebSearchRequest,
-  WebSearchResponse,
-} from '../core/types.js';
-
-const isSingleAnswer = () => true;
-/** The shape of generate and chat: a stream of chunks ending on `done`, whose text is kept on failure. */
-const ANSWER = {
-  method: 'POST',
-  isLast: (chunk: StreamChunk) => chunk.done,
-  textOf: (chunk: StreamChunk) => chunk.text,
-} as const;
-
-/** HTTP header names are case-insensitive; one spelling lets a caller's header replace a default. */
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) result[name.toLowerCase()] = value;
-  return result;
-}
-
-/**
- * ollama.com's key from `OLLAMA_API_KEY`, as a bearer token — only for https://ollama.com, so the
- * key never reaches another host, and never over an `Authorization` header the caller set.
- */
-function withApiKey(host: string, headers: Record<string, string>): Record<string, string> {
-  const { protocol, hostname, port } = new URL(host);
-  if (protocol !== 'https:' || hostname !== 'ollama.com' || (port !== '' && port !== '443')) return headers;
-  if (headers.authorization !== undefined) return headers;
-  const key = readEnv('OLLAMA_API_KEY');
-  return key ? { ...headers, authorization: `Bearer ${key}` } : headers;
-}
-
-const NO_ANSWER = { decode: decodeNothing, isLast: isSingleAnswer, emptyBodyIsAnswer: true } as const;
+import { toModelResponse } from '../operators/toModelResponse.js';
+import { decodeGenerateLine } from '../protocol/lines.js';
+import { decodeEmbedResponse, decodeEmbeddings, decodeModelDescription, decodeModelList, decodeRunningModels, decodeVersion } from '../protocol/responses.js';
+import { decodeWebFetch, decodeWebSearch } from '../protocol/web.js';
+import { createPlatformTransport, createUploads } from '../uploads/platform.js';
+import { CHAT_LINES, GENERATE_LINES, type ModelOf, PROGRESS_LINES, chatCall, embedCall, generateCall, get, loadCall, post, progressCall } from './calls.js';
 
 /**
  * A connection to one Ollama server: its configuration and its own pool of keep-alive connections.
@@ -91,12 +33,9 @@ export class OllamaClient implements AsyncDisposable {
   readonly host: string;
   /** The model used when a request names none. */
   readonly model: string | undefined;
-  private readonly headers: Record<string, string>;
+  private readonly headers: HeaderPolicy;
   private readonly timeouts: Timeouts;
   private readonly maxAnswerBytes: number;
-  /** Lower-case names of the headers whose values never appear in an error. */
-  private readonly secretHeaders: ReadonlySet<string>;
-  private readonly secrets: readonly string[];
   private readonly transportOptions: TransportOptions;
   private readonly closing = new AbortController();
   private transport: Transport | undefined;
@@ -105,11 +44,9 @@ export class OllamaClient implements AsyncDisposable {
     const valid = validateClientOptions(options);
     this.host = parseHost(valid.host);
     this.model = valid.model ?? defaultModel();
-    this.headers = withApiKey(this.host, lowerCaseKeys(valid.headers ?? {}));
+    this.headers = new HeaderPolicy(this.host, valid.headers, valid.secretHeaders);
     this.timeouts = valid.timeouts ?? {};
     this.maxAnswerBytes = valid.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    this.secretHeaders = new Set([...ALWAYS_SECRET_HEADERS, ...(valid.secretHeaders ?? []).map((name) => name.toLowerCase())]);
-    this.secrets = this.secretsIn(this.headers);
     this.transportOptions = {
       maxConnections: valid.maxConnections,
       connectTimeoutMs: this.timeouts.connect,
@@ -125,7 +62,7 @@ export class OllamaClient implements AsyncDisposable {
    * client.generate$({ prompt: 'Write a haiku', options: { temperature: 0.2 } }).subscribe((c) => process.stdout.write(c.text));
    */
   generate$(prompt: string | GenerateRequest, options: RequestOptions = {}): Observable<StreamChunk> {
-    return this.stream(options, this.generateSpec(prompt, options, true));
+    return this.request(options, (context) => streamLines(context, generateCall(prompt, this.modelOf(options), true), GENERATE_LINES));
   }
 
   /**
@@ -135,7 +72,7 @@ export class OllamaClient implements AsyncDisposable {
    * client.chat$([{ role: 'user', content: 'Hello!' }]).pipe(collectText()).subscribe(console.log);
    */
   chat$(request: ChatRequest | ChatMessage[], options: RequestOptions = {}): Observable<ChatChunk> {
-    return this.stream(options, this.chatSpec(request, options, true));
+    return this.request(options, (context) => streamLines(context, chatCall(request, this.modelOf(options), true), CHAT_LINES));
   }
 
   /**
@@ -147,7 +84,8 @@ export class OllamaClient implements AsyncDisposable {
    * const { text, success, error } = await client.generate('Why is the sky blue?');
    */
   async generate(prompt: string | GenerateRequest, options: CollectOptions = {}): Promise<ModelResponse> {
-    return this.collect(options, this.generateSpec(prompt, options, options.stream ?? false));
+    const call = generateCall(prompt, this.modelOf(options), options.stream ?? false);
+    return lastValueFrom(streamLines(this.context(options), call, GENERATE_LINES).pipe(toModelResponse()));
   }
 
   /**
@@ -157,7 +95,8 @@ export class OllamaClient implements AsyncDisposable {
    * const answer = await client.chat([{ role: 'user', content: 'Hello!' }], { stream: true });
    */
   async chat(request: ChatRequest | ChatMessage[], options: CollectOptions = {}): Promise<ModelResponse> {
-    return this.collect(options, this.chatSpec(request, options, options.stream ?? false));
+    const call = chatCall(request, this.modelOf(options), options.stream ?? false);
+    return lastValueFrom(streamLines(this.context(options), call, CHAT_LINES).pipe(toModelResponse()));
   }
 
   /**
@@ -206,10 +145,10 @@ export class OllamaClient implements AsyncDisposable {
    *   .subscribe((p) => console.log(p.status, p.percent?.toFixed(0) ?? ''));
    */
   create$(request: CreateRequest, options: RequestOptions = {}): Observable<Progress> {
-    // Checked now: a bad file is the caller's bug and throws here, before anything is sent.
-    const uploads = createUploads(request);
     return defer(() => {
-      const { progress$, request: withDigests } = uploads((spec) => this.stream({ ...options, timeouts: undefined }, spec, {}));
+      // Uploads take no generation timeouts: a blob of gigabytes may take long, and says nothing while it goes.
+      const uploads = this.context({ ...options, timeouts: undefined }, {});
+      const { progress$, request: withDigests } = createUploads(request)((call) => expectNothing(uploads, call));
       return concat(progress$, defer(() => this.progress(options, '/api/create', withDigests())));
     });
   }
@@ -222,7 +161,7 @@ export class OllamaClient implements AsyncDisposable {
    * const [vector] = await client.embed({ model: 'embeddinggemma', input: 'Why is the sky blue?', dimensions: 256 });
    */
   async embed(request: EmbedRequest, options: RequestOptions = {}): Promise<number[][]> {
-    return this.answer(options, this.embedSpec(request, options, decodeEmbeddings));
+    return this.answer(options, embedCall(request, this.modelOf(options)), decodeEmbeddings);
   }
 
   /**
@@ -233,22 +172,22 @@ export class OllamaClient implements AsyncDisposable {
    * console.log(`${model}: ${embeddings.length} vectors in ${metrics.totalMs} ms`);
    */
   async embedResponse(request: EmbedRequest, options: RequestOptions = {}): Promise<EmbedResponse> {
-    return this.answer(options, this.embedSpec(request, options, decodeEmbedResponse));
+    return this.answer(options, embedCall(request, this.modelOf(options)), decodeEmbedResponse);
   }
 
   /** The models installed on the server. */
   list(options: RequestOptions = {}): Promise<ModelInfo[]> {
-    return this.answer(options, { method: 'GET', path: '/api/tags', decode: decodeModelList, isLast: isSingleAnswer });
+    return this.answer(options, get('/api/tags'), decodeModelList);
   }
 
   /** The models loaded in memory now. */
   ps(options: RequestOptions = {}): Promise<RunningModel[]> {
-    return this.answer(options, { method: 'GET', path: '/api/ps', decode: decodeRunningModels, isLast: isSingleAnswer });
+    return this.answer(options, get('/api/ps'), decodeRunningModels);
   }
 
   /** The server's version, e.g. `0.12.3`. */
   version(options: RequestOptions = {}): Promise<string> {
-    return this.answer(options, { method: 'GET', path: '/api/version', decode: decodeVersion, isLast: isSingleAnswer });
+    return this.answer(options, get('/api/version'), decodeVersion);
   }
 
   /**
@@ -261,23 +200,17 @@ export class OllamaClient implements AsyncDisposable {
   show(model: string | ShowRequest, options: ShowOptions = {}): Promise<ModelDescription> {
     const { verbose, ...requestOptions } = options;
     const request = typeof model === 'string' ? { model } : model;
-    return this.answer(requestOptions, {
-      method: 'POST',
-      path: '/api/show',
-      body: verbose === undefined ? request : { ...request, verbose },
-      decode: decodeModelDescription,
-      isLast: isSingleAnswer,
-    });
+    return this.answer(requestOptions, post('/api/show', verbose === undefined ? request : { ...request, verbose }), decodeModelDescription);
   }
 
   /** Deletes an installed model. */
   delete(model: string, options: RequestOptions = {}): Promise<void> {
-    return this.answer(options, { ...NO_ANSWER, method: 'DELETE', path: '/api/delete', body: { model } });
+    return this.nothing(options, { method: 'DELETE', path: '/api/delete', body: jsonBody({ model }) });
   }
 
   /** Copies a model under a new name. */
   copy(source: string, destination: string, options: RequestOptions = {}): Promise<void> {
-    return this.answer(options, { ...NO_ANSWER, method: 'POST', path: '/api/copy', body: { source, destination } });
+    return this.nothing(options, post('/api/copy', { source, destination }));
   }
 
   /**
@@ -348,7 +281,7 @@ export class OllamaClient implements AsyncDisposable {
     }
     const { maxResults, ...rest } = request;
     const body = maxResults === undefined ? rest : { ...rest, max_results: maxResults };
-    return this.answer(options, { method: 'POST', path: '/api/web_search', body, decode: decodeWebSearch, isLast: isSingleAnswer });
+    return this.answer(options, post('/api/web_search', body), decodeWebSearch);
   }
 
   /**
@@ -361,7 +294,7 @@ export class OllamaClient implements AsyncDisposable {
     if (typeof request?.url !== 'string' || !request.url) {
       return Promise.reject(new OllamaConfigError('Invalid ollama-rx webFetch request: url must be a non-empty string'));
     }
-    return this.answer(options, { method: 'POST', path: '/api/web_fetch', body: request, decode: decodeWebFetch, isLast: isSingleAnswer });
+    return this.answer(options, post('/api/web_fetch', request), decodeWebFetch);
   }
 
   /**
@@ -377,63 +310,33 @@ export class OllamaClient implements AsyncDisposable {
     await this.close();
   }
 
-  /** The one code path of every endpoint: a cold, abortable NDJSON exchange. */
-  private stream<T>(options: RequestOptions, spec: StreamSpec<T>, clientTimeouts = this.timeouts): Observable<T> {
-    // Validated now, not at subscription: a bad option is the caller's bug and should throw here.
-    const timeouts = options.timeouts ? { ...clientTimeouts, ...validateTimeouts(options.timeouts) } : clientTimeouts;
-    const headers = options.headers ? { ...this.headers, ...lowerCaseKeys(validateHeaders(options.headers)) } : this.headers;
-    const secrets = options.headers ? this.secretsIn(headers) : this.secrets;
-    return ndjsonRequest(() => this.context(options, timeouts, headers, secrets), spec);
-  }
-
-  private secretsIn(headers: Record<string, string>): string[] {
-    return secretsOf(Object.keys(headers).filter((name) => this.secretHeaders.has(name)).map((name) => headers[name]!));
+  /** A cold request: the call's settings are resolved (and a bad one fails) at subscription. */
+  private request<T>(options: RequestOptions, send: (context: RequestContext) => Observable<T>): Observable<T> {
+    return defer(() => send(this.context(options)));
   }
 
   /** Ollama's progress lines (pull, push, create), complete on `success`. */
   private progress(options: RequestOptions, path: string, request: object): Observable<Progress> {
-    return this.stream(options, {
-      method: 'POST',
-      path,
-      body: { ...request, stream: true },
-      decode: decodePullProgress,
-      isLast: (progress) => progress.status === 'success',
-    });
+    return this.request(options, (context) => streamLines(context, progressCall(path, request), PROGRESS_LINES));
   }
 
-  private async loadOrUnload(request: Partial<LoadRequest>, options: RequestOptions): Promise<void> {
-    // Ollama answers one JSON object whatever `stream` says; `false` says that is what is expected.
-    const body = { ...this.withModel(request, options, false), prompt: '' };
-    await this.answer(options, { ...ANSWER, path: '/api/generate', body, decode: decodeGenerateLine });
+  private async loadOrUnload(request: { model?: string; keep_alive?: string | number }, options: RequestOptions): Promise<void> {
+    await this.answer(options, loadCall(request, this.modelOf(options)), decodeGenerateLine);
   }
 
-  /** A one-answer endpoint as a promise that rejects with an `OllamaError`. */
-  private async answer<T>(options: RequestOptions, spec: StreamSpec<T>): Promise<T> {
-    return lastValueFrom(this.stream(options, { ...spec, singleAnswer: true }), { defaultValue: undefined as T });
+  /** A one-answer endpoint as a promise that rejects with an `OllamaError` (or `OllamaConfigError`). */
+  private async answer<T>(options: RequestOptions, call: Call, decode: (value: unknown) => T): Promise<T> {
+    return lastValueFrom(readAnswer(this.context(options), call, decode));
   }
 
-  private collect<T extends StreamChunk>(options: CollectOptions, spec: StreamSpec<T>): Promise<ModelResponse> {
-    return lastValueFrom(this.stream(options, spec).pipe(toModelResponse()));
+  private async nothing(options: RequestOptions, call: Call): Promise<void> {
+    await lastValueFrom(expectNothing(this.context(options), call), { defaultValue: undefined });
   }
 
-  private generateSpec(prompt: string | GenerateRequest, options: RequestOptions, stream: boolean): StreamSpec<StreamChunk> {
-    const request = typeof prompt === 'string' ? { prompt } : withEncodedImages(prompt);
-    return { ...ANSWER, path: '/api/generate', body: this.withModel(request, options, stream), decode: decodeGenerateLine };
-  }
-
-  private chatSpec(request: ChatRequest | ChatMessage[], options: RequestOptions, stream: boolean): StreamSpec<ChatChunk> {
-    const chat = Array.isArray(request) ? { messages: request } : request;
-    const messages = withEncodedMessageImages(chat.messages);
-    const body = this.withModel(messages === chat.messages ? chat : { ...chat, messages }, options, stream);
-    return { ...ANSWER, path: '/api/chat', body, decode: decodeChatLine };
-  }
-
-  private embedSpec<T>(request: EmbedRequest, options: RequestOptions, decode: (value: unknown) => T): StreamSpec<T> {
-    const body = { ...request, model: this.modelFor(request, options) };
-    return { method: 'POST', path: '/api/embed', body, decode, isLast: isSingleAnswer };
-  }
-
-  private context(options: RequestOptions, timeouts: Timeouts, headers: Record<string, string>, secrets: readonly string[]): RequestContext {
+  /** The client's settings with the call's over them; throws `OllamaConfigError` for a bad one. */
+  private context(options: RequestOptions, clientTimeouts = this.timeouts): RequestContext {
+    const timeouts = options.timeouts ? { ...clientTimeouts, ...validateTimeouts(options.timeouts) } : clientTimeouts;
+    const { headers, secrets } = this.headers.forCall(options.headers);
     return {
       send: (request) => this.openTransport().request(request),
       baseUrl: this.host,
@@ -451,14 +354,8 @@ export class OllamaClient implements AsyncDisposable {
     return (this.transport ??= createPlatformTransport(this.transportOptions));
   }
 
-  private withModel<R extends { model?: string }>(request: R, options: RequestOptions, stream: boolean) {
-    return { ...request, model: this.modelFor(request, options), stream };
-  }
-
-  /** The request's model, else the call's, else the client's; none at all is refused before anything is sent. */
-  private modelFor(request: { model?: string }, options: RequestOptions): string {
-    const model = request.model || options.model || this.model;
-    if (!model) throw new OllamaConfigError('No model given: pass `model` (to the request, the call or the client) or set OLLAMA_MODEL');
-    return model;
+  /** The request's model, else the call's, else the client's. */
+  private modelOf(options: RequestOptions): ModelOf {
+    return (request) => requireModel([request.model, options.model, this.model]);
   }
 }

@@ -6,8 +6,6 @@ import type { FetchFunction, OllamaClientOptions, Timeouts } from '../core/optio
 
 /** 32 MiB: far above any model list or embedding batch, far below what would strain a process. */
 export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
-/** Headers whose values are always secrets. */
-export const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization'];
 
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && !Number.isNaN(n), 'a positive number (ms)');
 const PositiveInteger = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
@@ -112,4 +110,13 @@ function check<A>(codec: t.Type<A, unknown>, value: unknown, field: string): A {
   const result = codec.decode(value);
   if (result._tag === 'Right') return result.right;
   throw new OllamaConfigError(`Invalid ollama-rx ${field}: ${describeErrors(result.left)}`);
+}
+
+const NO_MODEL = 'No model given: pass `model` (to the request, the call or the client) or set OLLAMA_MODEL';
+
+/** The first model named, most specific first (request, call, client); none at all is refused before anything is sent. */
+export function requireModel(candidates: readonly (string | undefined)[], missing = NO_MODEL): string {
+  const model = candidates.find((candidate) => candidate);
+  if (!model) throw new OllamaConfigError(missing);
+  return model;
 }

@@ -30,3 +30,41 @@ export function withAbortSignal<T>(work: (signal: AbortSignal) => ObservableInpu
     };
   });
 }
+
+/** The caller's `signal` ends the whole run, between requests too, with the signal's reason. */
+export function withCallerSignal<T>(source: Observable<T>, signal: AbortSignal | undefined): Observable<T> {
+  if (!signal) return source;
+  return new Observable<T>((subscriber) => {
+    const onAbort = () => subscriber.error(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const subscription = source.subscribe(subscriber);
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+    };
+  });
+}
+
+/** Both signals as one: ours for unsubscribing, the caller's for its own cancellation. */
+export function joinSignals(ours: AbortSignal, caller: AbortSignal | undefined): AbortSignal {
+  return caller ? AbortSignal.any([ours, caller]) : ours;
+}
+
+const abortCallbacks = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `callback` when `signal` aborts, through one listener per signal however many requests
+ * share it: every running request of a client watches its close (and may share a caller's signal),
+ * and Node warns of a leak past ten listeners on one signal.
+ */
+export function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let callbacks = abortCallbacks.get(signal);
+  if (!callbacks) {
+    const all = (callbacks = new Set());
+    abortCallbacks.set(signal, all);
+    signal.addEventListener('abort', () => all.forEach((call) => call()), { once: true });
+  }
+  callbacks.add(callback);
+  return () => callbacks.delete(callback);
+}

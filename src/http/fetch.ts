@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { networkError } from './networkError.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 import type { FetchFunction, FetchResponse } from '../core/options.js';
 
@@ -38,11 +39,16 @@ export function createFetchTransport(
         return {
           status: response.status,
           header: (name) => response.headers.get(name) ?? undefined,
-          readBody: (onBytes) => readStream(response, onBytes).finally(release),
+          readBody: (onBytes) =>
+            readStream(response, onBytes)
+              .catch((error: unknown) => {
+                throw signal.aborted ? error : networkError(error, new URL(url).origin);
+              })
+              .finally(release),
         };
       } catch (error) {
         release();
-        throw error;
+        throw signal.aborted ? error : networkError(error, new URL(url).origin);
       }
     },
     async destroy() {

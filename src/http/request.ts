@@ -1,31 +1,22 @@
-import { Observable } from 'rxjs';
-import { DEFAULT_MAX_ANSWER_BYTES } from '../config/options.js';
-import { OllamaConfigError } from '../core/errors.js';
-import { type Timeouts } from '../core/options.js';
-import { OllamaError, toOllamaError } from '../core/errors.js';
-import { errorFromResponse } from '../protocol/errorAnswer.js';
-import type { RequestBody, TransportRequest, TransportResponse } from './transport.js';
-import { DEFAULT_MAX_LINE_BYTES, NdjsonParser } from '../protocol/ndjson.js';
+import { Observable, ignoreElements } from 'rxjs';
+import { onAbort } from '../core/abort.js';
+import { OllamaConfigError, OllamaError, toOllamaError } from '../core/errors.js';
+import type { Timeouts } from '../core/options.js';
 import { TextBuffer } from '../core/textBuffer.js';
-import { PhaseTimers, timeoutError } from './timers.js';
+import { errorFromResponse } from '../protocol/errorAnswer.js';
+import { DEFAULT_MAX_LINE_BYTES, NdjsonParser } from '../protocol/ndjson.js';
+import { decodeNothing } from '../protocol/responses.js';
+import { readErrorBody, withRoute } from './errorBody.js';
+import { PhaseTimers } from './timers.js';
+import type { RequestBody, TransportRequest, TransportResponse } from './transport.js';
 
-/** One endpoint's exchange: what to send, how to read each line, which line is the last. */
-export interface StreamSpec<T> {
+/** What to send: a route and its body, JSON unless a content type says otherwise. */
+export interface Call {
   method: TransportRequest['method'];
   path: string;
-  body?: unknown;
-  /** Turns one parsed JSON line into an item; throws an `OllamaError` for a line it rejects. */
-  decode(value: unknown): T;
-  /** The line after which the stream is complete (`done: true`); a body ending before it fails. */
-  isLast(item: T): boolean;
-  /** The text an item adds, kept as `partialText` if the stream fails. */
-  textOf?(item: T): string;
-  /** An empty 2xx body is a complete answer (DELETE, copy). */
-  emptyBodyIsAnswer?: boolean;
-  /** The answer is one JSON document, not a stream of lines: no line-length cap applies. */
-  singleAnswer?: boolean;
-  /** Sent instead of `body` as JSON: bytes of another type (a blob), made anew for each subscription. */
-  upload?: { contentType: string; body(): RequestBody };
+  /** JSON text (see `jsonBody`), or bytes made anew for each subscription (an upload). */
+  body?: string | (() => RequestBody);
+  contentType?: string;
 }
 
 /** Everything a request needs from its client, resolved at subscription. */
@@ -39,10 +30,32 @@ export interface RequestContext {
   closed: AbortSignal;
   /** The caller's own cancellation: the stream errors with its reason. */
   signal?: AbortSignal;
-  /** Largest one-document answer read (`singleAnswer` specs), in bytes. Default 32 MiB. */
-  maxAnswerBytes?: number;
-  /** Values of the request's secret headers (`secretsOf`): shown as `***` in every error. */
-  secrets?: readonly string[];
+  /** Largest one-document answer read, in bytes. */
+  maxAnswerBytes: number;
+  /** Values of the request's secret headers: shown as `***` in every error. */
+  secrets: readonly string[];
+}
+
+/** How one kind of answer is read: the only part of an exchange that differs between kinds. */
+interface Reading<T> {
+  decode(value: unknown): T;
+  /** The item after which the answer is whole; a body ending before it fails. */
+  isLast(item: T): boolean;
+  /** The text an item adds, kept as `partialText` if the answer fails. */
+  textOf?(item: T): string;
+  maxLineBytes: number;
+  /** A cap on the whole body (one JSON document), or none (a stream of lines, capped per line). */
+  maxBytes?: number;
+  /** Whether an empty body is a whole answer (DELETE, copy, blob uploads). */
+  emptyIsAnswer?: boolean;
+  /** What a body that ends too early is called. */
+  unfinished: string;
+}
+
+export interface LineReading<T> {
+  decode(value: unknown): T;
+  isLast(item: T): boolean;
+  textOf?(item: T): string;
 }
 
 /**
@@ -51,139 +64,81 @@ export interface RequestContext {
  * for the next request, which an abort would destroy.
  */
 export const DONE_GRACE_MS = 100;
-/** Of an error answer only a prefix is read: enough for any `{"error"}` or page title. */
-export const ERROR_BODY_BYTES = 64 * 1024;
-/** The longest wait for an error answer's body (phase limits may cut it shorter); then what came is used. */
-export const ERROR_BODY_WAIT_MS = 1_000;
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/x-ndjson, application/json' };
 
+/** A streamed answer (generate, chat, progress): NDJSON lines until the last one. */
+export function streamLines<T>(context: RequestContext, call: Call, lines: LineReading<T>): Observable<T> {
+  return exchange(context, call, () => ({
+    ...lines,
+    maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+    unfinished: `Ollama's answer to ${call.path} ended before its final line (no "done": true)`,
+  }));
+}
+
+/** A one-document answer (list, show, embed, …), bounded by the client's `maxAnswerBytes`. */
+export function readAnswer<T>(context: RequestContext, call: Call, decode: (value: unknown) => T): Observable<T> {
+  return exchange(context, call, () => ({
+    decode,
+    isLast: () => true,
+    maxLineBytes: context.maxAnswerBytes,
+    maxBytes: context.maxAnswerBytes,
+    unfinished: `Ollama's answer to ${call.path} was empty`,
+  }));
+}
+
+/** An answer whose body says nothing (delete, copy, blobs): it completes once the answer is a success. */
+export function expectNothing(context: RequestContext, call: Call): Observable<never> {
+  return exchange(context, call, (context) => ({
+    decode: decodeNothing,
+    isLast: () => true,
+    maxLineBytes: context.maxAnswerBytes,
+    maxBytes: context.maxAnswerBytes,
+    emptyIsAnswer: true,
+    unfinished: `Ollama's answer to ${call.path} was empty`,
+  })).pipe(ignoreElements());
+}
+
+/** The body as JSON; a value JSON cannot carry (a BigInt, a cycle) is the caller's bug, not a network failure. */
+export function jsonBody(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new OllamaConfigError(`Invalid ollama-rx request: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /**
- * A cold Observable of one HTTP exchange with Ollama, read as NDJSON. Nothing is sent before
- * subscription; unsubscribing aborts the request in whatever phase it is — connecting, waiting for
- * the model to load, or reading the body — and is never reported as an error.
- *
- * The body is serialised here, once: a value JSON cannot carry (a BigInt, a cycle) is the caller's
- * bug and throws at once instead of failing every subscription as if the network had.
+ * A cold Observable of one HTTP exchange with Ollama. Nothing is sent before subscription;
+ * unsubscribing aborts the request in whatever phase it is — connecting, waiting for the model to
+ * load, or reading the body — and is never reported as an error.
  */
-export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: StreamSpec<T>): Observable<T> {
-  const json = serialise(spec.body);
-  const bodyHeaders = spec.upload ? { 'content-type': spec.upload.contentType, accept: 'application/json' } : JSON_HEADERS;
+function exchange<T>(context: RequestContext, call: Call, reading: (context: RequestContext) => Reading<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const context = resolveContext();
-    const maxAnswerBytes = context.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    const secrets = context.secrets ?? [];
-    const body = spec.upload ? spec.upload.body() : json;
     const abort = new AbortController();
-    const parser = new NdjsonParser(spec.singleAnswer ? maxAnswerBytes : DEFAULT_MAX_LINE_BYTES);
-    const timers = new PhaseTimers(context.timeouts, (error) => fail(error));
-    const received = new TextBuffer();
-    let sawLast = false;
-    let deliveredInRead = false;
-    let answerBytes = 0;
-
     const fail = (error: unknown) => {
-      if (subscriber.closed) return;
-      subscriber.error(toOllamaError(error, received.text()).redacted(secrets));
+      if (!subscriber.closed) subscriber.error(toOllamaError(error, body.text()).redacted(context.secrets));
     };
-    const complete = () => {
-      if (!subscriber.closed) subscriber.complete();
-    };
-    // The grace may expire only because this process was paused (a loaded machine) while the body's
-    // end already waits in the socket: a zero timer lets one more I/O phase read it first, so the
-    // socket stays pooled. (Not setImmediate: the browser build shares this code.)
-    const completeAfterPendingReads = () => void setTimeout(complete, 0);
-    const clientClosed = (when: string) =>
-      new OllamaError('network', `The OllamaClient ${when}`, { cause: context.closed.reason });
-    const onClientClosed = () => fail(clientClosed('was closed while this request was running'));
-    const onCallerAbort = () => {
-      if (!subscriber.closed) subscriber.error(context.signal!.reason);
-    };
+    const body = new BodyReader(reading(context), call.path, subscriber, fail);
+    const timers = new PhaseTimers(context.timeouts, fail);
+    body.onLast = () => timers.settleWithin(DONE_GRACE_MS, body.completeAfterPendingReads);
+    body.onRead = () => timers.chunk();
+    const clientClosed = (when: string) => new OllamaError('network', `The OllamaClient ${when}`, { cause: context.closed.reason });
+    const onCallerAbort = () => subscriber.error(context.signal!.reason);
 
-    const onValue = (value: unknown) => {
-      if (subscriber.closed || sawLast) return;
-      const item = spec.decode(value);
-      if (spec.textOf) received.add(spec.textOf(item));
-      // The answer is whole: no timeout may turn it into a failure while the body winds down, and
-      // a body that does not end promptly cannot hold the stream (or its socket) open.
-      if ((sawLast = spec.isLast(item))) timers.settleWithin(DONE_GRACE_MS, completeAfterPendingReads);
-      deliveredInRead = true;
-      subscriber.next(item);
-    };
-    const onBytes = (bytes: Uint8Array) => {
-      // Nothing after the done line is read: it cannot add to the answer, nor fail it.
-      if (subscriber.closed || sawLast) return;
-      deliveredInRead = false;
-      if (spec.singleAnswer && (answerBytes += bytes.length) > maxAnswerBytes) {
-        fail(answerTooLong(spec.path, maxAnswerBytes));
-        return;
-      }
-      try {
-        parser.push(bytes, onValue);
-      } catch (error) {
-        if (!sawLast) fail(error);
-      }
-      // One timestamp per read, not per line: the lines of a read arrived together, and reading the
-      // clock for each of 100k lines costs more than deciding what to do with them.
-      if (deliveredInRead && !sawLast && !subscriber.closed) timers.chunk();
-    };
-
-    const exchange = async () => {
-      const response = await context
-        .send({
-          method: spec.method,
-          url: context.baseUrl + spec.path,
-          headers: body === undefined ? context.headers : { ...bodyHeaders, ...context.headers },
-          body,
-          signal: abort.signal,
-        })
-        .catch((error: unknown) => {
-          throw transportError(error, context.baseUrl, context.timeouts.connect);
-        });
-      if (subscriber.closed) return;
-      if (response.status < 200 || response.status >= 300) {
-        const text = await readErrorBody(response, (ms, onSettle) => timers.settleWithin(ms, onSettle, true));
-        throw withRoute(
-          errorFromResponse(response.status, text, {
-            retryAfter: response.header('retry-after'),
-            location: response.header('location'),
-          }),
-          response.status,
-          text,
-          spec,
-        );
-      }
-      let gotBytes = false;
-      try {
-        await response.readBody((bytes) => {
-          gotBytes = true;
-          onBytes(bytes);
-        });
-      } catch (error) {
-        // A connection dropped after the last line loses nothing: the answer is complete.
-        if (!sawLast) throw transportError(error, context.baseUrl, context.timeouts.connect);
-      }
-      if (subscriber.closed) return;
-      if (!sawLast) parser.end(onValue);
-      if (subscriber.closed) return;
-      if (!sawLast && !(spec.emptyBodyIsAnswer && !gotBytes)) {
-        throw new OllamaError(
-          'protocol',
-          spec.singleAnswer
-            ? `Ollama's answer to ${spec.path} was empty`
-            : `Ollama's answer to ${spec.path} ended before its final line (no "done": true)`,
-        );
-      }
-      subscriber.complete();
-    };
-
-    const stopWatchingClose = onAbort(context.closed, onClientClosed);
+    const stopWatchingClose = onAbort(context.closed, () => fail(clientClosed('was closed while this request was running')));
     const stopWatchingSignal = context.signal ? onAbort(context.signal, onCallerAbort) : undefined;
     if (context.closed.aborted) fail(clientClosed('is closed'));
     else if (context.signal?.aborted) onCallerAbort();
     else {
       timers.start();
-      exchange().catch(fail);
+      send(context, call, abort.signal)
+        .then(async (response) => {
+          if (subscriber.closed) return;
+          if (response.status < 200 || response.status >= 300) throw await statusError(response, call, timers);
+          await body.read(response);
+        })
+        .catch(fail);
     }
 
     return () => {
@@ -197,118 +152,104 @@ export function ndjsonRequest<T>(resolveContext: () => RequestContext, spec: Str
   });
 }
 
-/**
- * The first `ERROR_BODY_BYTES` of an error answer, as text: a 200 MB error page costs no more than
- * a short one. Reading stops at that size, at the body's end, or when `settleWithin` says (a phase
- * limit, else `ERROR_BODY_WAIT_MS`), whichever comes first; the caller's abort then ends the request.
- */
-function readErrorBody(
-  response: TransportResponse,
-  settleWithin: (ms: number, onSettle: () => void) => void,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  return new Promise<string>((resolve) => {
-    const settle = () => resolve(text + decoder.decode());
-    settleWithin(ERROR_BODY_WAIT_MS, settle);
-    response
-      .readBody((chunk) => {
-        const room = ERROR_BODY_BYTES - bytes;
-        if (room <= 0) return;
-        text += decoder.decode(chunk.length > room ? chunk.subarray(0, room) : chunk, { stream: true });
-        bytes += Math.min(room, chunk.length);
-        if (bytes >= ERROR_BODY_BYTES) settle();
-      })
-      .then(settle, settle);
+function send(context: RequestContext, call: Call, signal: AbortSignal): Promise<TransportResponse> {
+  const body = typeof call.body === 'function' ? call.body() : call.body;
+  const bodyHeaders = call.contentType ? { 'content-type': call.contentType, accept: 'application/json' } : JSON_HEADERS;
+  return context.send({
+    method: call.method,
+    url: context.baseUrl + call.path,
+    headers: body === undefined ? context.headers : { ...bodyHeaders, ...context.headers },
+    body,
+    signal,
   });
 }
 
+async function statusError(response: TransportResponse, call: Call, timers: PhaseTimers): Promise<OllamaError> {
+  const text = await readErrorBody(response, (ms, onSettle) => timers.settleWithin(ms, onSettle, true));
+  const error = errorFromResponse(response.status, text, { retryAfter: response.header('retry-after'), location: response.header('location') });
+  return withRoute(error, response.status, text, call);
+}
+
+/** The body of a 2xx answer, read as its kind says, into the subscriber. */
+class BodyReader<T> {
+  private readonly parser: NdjsonParser;
+  private readonly received = new TextBuffer();
+  private sawLast = false;
+  private delivered = false;
+  private bytes = 0;
+  onLast = (): void => {};
+  onRead = (): void => {};
+
+  constructor(
+    private readonly reading: Reading<T>,
+    private readonly path: string,
+    private readonly subscriber: { closed: boolean; next(item: T): void; complete(): void },
+    private readonly fail: (error: unknown) => void,
+  ) {
+    this.parser = new NdjsonParser(reading.maxLineBytes);
+  }
+
+  text(): string {
+    return this.received.text();
+  }
+
+  // The grace may expire only because this process was paused (a loaded machine) while the body's
+  // end already waits in the socket: a zero timer lets one more I/O phase read it first, so the
+  // socket stays pooled. (Not setImmediate: the browser build shares this code.)
+  readonly completeAfterPendingReads = (): void =>
+    void setTimeout(() => {
+      if (!this.subscriber.closed) this.subscriber.complete();
+    }, 0);
+
+  async read(response: TransportResponse): Promise<void> {
+    let gotBytes = false;
+    try {
+      await response.readBody((bytes) => {
+        gotBytes = true;
+        this.onBytes(bytes);
+      });
+    } catch (error) {
+      // A connection dropped after the last line loses nothing: the answer is complete.
+      if (!this.sawLast) throw error;
+    }
+    if (this.subscriber.closed) return;
+    if (!this.sawLast) this.parser.end(this.onValue);
+    if (this.subscriber.closed) return;
+    if (!this.sawLast && !(this.reading.emptyIsAnswer && !gotBytes)) throw new OllamaError('protocol', this.reading.unfinished);
+    this.subscriber.complete();
+  }
+
+  private onBytes(bytes: Uint8Array): void {
+    // Nothing after the done line is read: it cannot add to the answer, nor fail it.
+    if (this.subscriber.closed || this.sawLast) return;
+    this.delivered = false;
+    const { maxBytes } = this.reading;
+    if (maxBytes !== undefined && (this.bytes += bytes.length) > maxBytes) {
+      this.fail(answerTooLong(this.path, maxBytes));
+      return;
+    }
+    try {
+      this.parser.push(bytes, this.onValue);
+    } catch (error) {
+      if (!this.sawLast) this.fail(error);
+    }
+    // One timestamp per read, not per line: the lines of a read arrived together, and reading the
+    // clock for each of 100k lines costs more than deciding what to do with them.
+    if (this.delivered && !this.sawLast && !this.subscriber.closed) this.onRead();
+  }
+
+  private readonly onValue = (value: unknown): void => {
+    if (this.subscriber.closed || this.sawLast) return;
+    const item = this.reading.decode(value);
+    if (this.reading.textOf) this.received.add(this.reading.textOf(item));
+    // The answer is whole: no timeout may turn it into a failure while the body winds down, and
+    // a body that does not end promptly cannot hold the stream (or its socket) open.
+    if ((this.sawLast = this.reading.isLast(item))) this.onLast();
+    this.delivered = true;
+    this.subscriber.next(item);
+  };
+}
+
 function answerTooLong(path: string, max: number): OllamaError {
-  return new OllamaError(
-    'protocol',
-    `Ollama's answer to ${path} is longer than ${max} bytes (maxAnswerBytes); reading was stopped to bound memory`,
-  );
-}
-
-/**
- * A 404 or 405 without Ollama's JSON is the router's own answer (gin's `404 page not found`): the
- * server has no such route — an older Ollama, or not Ollama at all — which the message says, naming it.
- */
-function withRoute(error: OllamaError, status: number, body: string, spec: StreamSpec<unknown>): OllamaError {
-  if ((status !== 404 && status !== 405) || error.kind !== 'http' || body.trimStart().startsWith('{')) return error;
-  const why = status === 404 ? 'the server has no such route' : 'the server has this route, but not for this method';
-  return new OllamaError('http', `${error.message} (${spec.method} ${spec.path}: ${why})`, { statusCode: status, cause: error });
-}
-
-function serialise(body: unknown): string | undefined {
-  if (body === undefined) return undefined;
-  try {
-    return JSON.stringify(body);
-  } catch (error) {
-    throw new OllamaConfigError(`Invalid ollama-rx request: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-const abortCallbacks = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `callback` when `signal` aborts, through one listener per signal however many requests
- * share it: every running request of a client watches its close (and may share a caller's signal),
- * and Node warns of a leak past ten listeners on one signal.
- */
-function onAbort(signal: AbortSignal, callback: () => void): () => void {
-  let callbacks = abortCallbacks.get(signal);
-  if (!callbacks) {
-    const all = (callbacks = new Set());
-    abortCallbacks.set(signal, all);
-    signal.addEventListener('abort', () => all.forEach((call) => call()), { once: true });
-  }
-  callbacks.add(callback);
-  return () => callbacks.delete(callback);
-}
-
-/** undici's and fetch's failures as `OllamaError`s that say what happened, in words. */
-export function transportError(error: unknown, baseUrl: string, connectTimeoutMs?: number): OllamaError {
-  if (error instanceof OllamaError) return error;
-  const code = errorCode(error);
-  const reason = error instanceof Error ? error.message : String(error);
-  // undici's HTTPParserError (llhttp's HPE_* codes, when it sets one): the bytes arrived, but they are
-  // not HTTP. Sending the same request again would get the same bytes, so this is not `network`.
-  const parserError = httpParserError(error);
-  if (parserError) {
-    return new OllamaError('protocol', `the reply from ${baseUrl} is not valid HTTP: ${parserError.message}`, { cause: error });
-  }
-  switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return timeoutError('connect', connectTimeoutMs, error);
-    case 'ECONNREFUSED':
-      return new OllamaError('network', `connection refused by ${baseUrl}: is Ollama running? (ECONNREFUSED)`, { cause: error });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new OllamaError('network', `cannot resolve the host of ${baseUrl} (${code})`, { cause: error });
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-      return new OllamaError('network', `connection to ${baseUrl} was reset: ${reason} (${code})`, { cause: error });
-    default:
-      return new OllamaError('network', `request to ${baseUrl} failed: ${reason}${code ? ` (${code})` : ''}`, { cause: error });
-  }
-}
-
-function httpParserError(error: unknown): Error | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
-    if (current.name === 'HTTPParserError' || String((current as { code?: unknown }).code).startsWith('HPE_')) return current;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+  return new OllamaError('protocol', `Ollama's answer to ${path} is longer than ${max} bytes (maxAnswerBytes); reading was stopped to bound memory`);
 }

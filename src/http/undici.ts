@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
+import type { OllamaError } from '../core/errors.js';
+import { networkError } from './networkError.js';
 import type { RequestBody, Transport, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -24,7 +26,7 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
       const { origin, pathname, search } = new URL(url);
       return new Promise((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
-        const exchange = new Exchange(signal, resolve, reject);
+        const exchange = new ResponseHandler(signal, resolve, reject, (error) => networkError(error, origin, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS));
         dispatcher.dispatch(
           { origin, path: pathname + search, method, headers, body: toUndiciBody(body), headersTimeout: 0, bodyTimeout: 0 },
           exchange,
@@ -43,7 +45,7 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
  * Here the chunks of one socket read are gathered and handed over in one piece, a microtask after
  * the read, so the lines that arrived together are split and parsed in one pass.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class ResponseHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private responded = false;
   private readonly pending: Buffer[] = [];
@@ -57,6 +59,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly signal: AbortSignal,
     private readonly resolve: (response: TransportResponse) => void,
     private readonly reject: (error: unknown) => void,
+    private readonly mapError: (error: unknown) => OllamaError,
   ) {
     // A body that fails before anyone reads it (an aborted error page) is not an unhandled rejection.
     this.bodyEnded.catch(() => {});
@@ -108,8 +111,10 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.signal.removeEventListener('abort', this.abort);
-    if (this.responded) this.settleBody.reject(error);
-    else this.reject(error);
+    // An abort's own reason passes as it is; anything else is named here, where its code is known.
+    const failure = this.signal.aborted ? error : this.mapError(error);
+    if (this.responded) this.settleBody.reject(failure);
+    else this.reject(failure);
   }
 
   private readonly flush = () => {

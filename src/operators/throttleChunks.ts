@@ -1,6 +1,6 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
-import { PendingMerge } from './chunks.js';
+import { Answer } from '../protocol/answer.js';
 
 /**
  * At most one chunk per `ms` window, losing nothing: the first chunk goes out at once, and the
@@ -24,7 +24,12 @@ export function throttleChunks<T extends StreamChunk>(
 ): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
-      const pending = new PendingMerge<T>();
+      const pending = new Answer<T>();
+      const take = () => {
+        const merged = pending.merged();
+        pending.clear();
+        return merged;
+      };
       let window: Subscription | undefined;
 
       const emit = (chunk: T) => {
@@ -33,10 +38,10 @@ export function throttleChunks<T extends StreamChunk>(
       };
       const closeWindow = () => {
         window = undefined;
-        if (!pending.isEmpty) emit(pending.take());
+        if (!pending.isEmpty) emit(take());
       };
       const flush = () => {
-        if (!pending.isEmpty) subscriber.next(pending.take());
+        if (!pending.isEmpty) subscriber.next(take());
       };
 
       const upstream = source.subscribe({

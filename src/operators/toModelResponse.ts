@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { OllamaError } from '../core/errors.js';
-import { TextBuffer } from '../core/textBuffer.js';
-import type { Logprob, ModelResponse, StreamChunk, ToolCall } from '../core/types.js';
+import type { ModelResponse, StreamChunk } from '../core/types.js';
+import { Answer } from '../protocol/answer.js';
 
 /**
  * Collects a stream into one `ModelResponse`, the Python client's non-throwing result: on success
@@ -20,50 +20,30 @@ import type { Logprob, ModelResponse, StreamChunk, ToolCall } from '../core/type
 export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, ModelResponse> {
   return (source) =>
     new Observable<ModelResponse>((subscriber) => {
-      const text = new TextBuffer();
-      let thinking = '';
-      let toolCalls: ToolCall[] = [];
-      const logprobs: Logprob[] = [];
-      let last: T | undefined;
-      const result = (): ModelResponse => {
-        const response: ModelResponse = { text: text.text(), success: true, done: last?.done ?? false };
-        if (last?.model !== undefined) response.model = last.model;
-        if (last?.remoteModel !== undefined) response.remoteModel = last.remoteModel;
-        if (last?.remoteHost !== undefined) response.remoteHost = last.remoteHost;
-        if (last?.doneReason !== undefined) response.doneReason = last.doneReason;
-        if (thinking) response.thinking = thinking;
-        if (toolCalls.length) response.toolCalls = toolCalls;
-        if (logprobs.length) response.logprobs = logprobs;
-        if (last?.metrics) response.metrics = last.metrics;
-        if (last?.context) response.context = last.context;
-        return response;
-      };
+      const answer = new Answer<T>();
       return source.subscribe({
-        next: (chunk) => {
-          text.add(chunk.text);
-          if (chunk.thinking) thinking += chunk.thinking;
-          if (chunk.toolCalls) toolCalls = toolCalls.concat(chunk.toolCalls);
-          // One push per token, not a concat: a long answer with log probabilities has one per token.
-          if (chunk.logprobs) for (const logprob of chunk.logprobs) logprobs.push(logprob);
-          last = chunk;
-        },
+        next: (chunk) => answer.add(chunk),
         error: (error: unknown) => {
-          const response = result();
-          response.success = false;
-          response.error = error instanceof Error ? error.message : String(error);
-          if (error instanceof OllamaError) {
-            response.kind = error.kind;
-            if (error.statusCode !== undefined) response.statusCode = error.statusCode;
-            if (error.phase !== undefined) response.phase = error.phase;
-            if (error.signinUrl !== undefined) response.signinUrl = error.signinUrl;
-          }
-          subscriber.next(response);
+          subscriber.next(failed(answer.response(), error));
           subscriber.complete();
         },
         complete: () => {
-          subscriber.next(result());
+          subscriber.next(answer.response());
           subscriber.complete();
         },
       });
     });
+}
+
+/** `response` marked as failed by `error`, with what the error tells. */
+function failed(response: ModelResponse, error: unknown): ModelResponse {
+  response.success = false;
+  response.error = error instanceof Error ? error.message : String(error);
+  if (error instanceof OllamaError) {
+    response.kind = error.kind;
+    if (error.statusCode !== undefined) response.statusCode = error.statusCode;
+    if (error.phase !== undefined) response.phase = error.phase;
+    if (error.signinUrl !== undefined) response.signinUrl = error.signinUrl;
+  }
+  return response;
 }

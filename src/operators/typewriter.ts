@@ -1,6 +1,6 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
-import { mergeChunks } from './chunks.js';
+import { mergeChunks } from '../protocol/answer.js';
 
 export interface TypewriterOptions {
   /** Times the typing; `asyncScheduler` by default. */

@@ -2,7 +2,7 @@ import { Observable, defer, tap } from 'rxjs';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ChatChunk, ChatMessage, ChatRequest } from '../core/types.js';
-import { AssistantMessage } from '../protocol/answer.js';
+import { Answer } from '../protocol/answer.js';
 import { type SourceOptions, resolveClient } from './defaultClient.js';
 
 /** A chat that remembers: each `ask$` sends the whole history and appends the answer to it. */
@@ -52,12 +52,12 @@ export function conversation(options: ConversationOptions = {}): Conversation {
       return defer(() => {
         const question = userMessage(content);
         const turn = [...messages, question];
-        const answer = new AssistantMessage();
+        const answer = new Answer<ChatChunk>();
         let recorded = false;
         // Recorded before completion reaches the subscriber, so a turn chained on it sees this one.
         const record = (answered: boolean) => {
           // A turn that failed before any answer leaves no trace: the user saw nothing.
-          if (recorded || (!answered && answer.isEmpty)) return;
+          if (recorded || (!answered && !answer.saidAnything)) return;
           recorded = true;
           messages.push(question, answer.message());
         };
@@ -78,7 +78,7 @@ export function conversation(options: ConversationOptions = {}): Conversation {
         const question = userMessage(content);
         // The history of the run as far as it is whole: the question, then each finished round.
         let exchange: ChatMessage[] = [question];
-        const answer = new AssistantMessage();
+        const answer = new Answer<ChatChunk>();
         let recorded = false;
         const record = (ended: ChatMessage[] | undefined) => {
           if (recorded) return;

@@ -1,15 +1,14 @@
 import { Observable, catchError, concatMap, endWith, from, ignoreElements, of, throwError } from 'rxjs';
 import { OllamaConfigError } from '../core/errors.js';
 import { OllamaError } from '../core/errors.js';
-import { decodeNothing } from '../protocol/responses.js';
 import { readFileSource } from './files.js';
 import type { RequestBody } from '../http/transport.js';
 import type { BlobSource, CreateRequest, PullProgress } from '../core/types.js';
 import { preview } from '../core/describe.js';
-import type { StreamSpec } from '../http/request.js';
+import type { Call } from '../http/request.js';
 
-/** Sends one request of the client (the blobs endpoints take no generation timeouts). */
-export type Exchange = <T>(spec: StreamSpec<T>) => Observable<T>;
+/** Sends one request of the client whose answer says nothing but its status. */
+export type SendForStatus = (call: Call) => Observable<never>;
 
 /** An already uploaded blob, named by its digest, goes to Ollama as it is. */
 const isDigest = (value: BlobSource): value is string => typeof value === 'string' && /^sha256:[0-9a-f]{64}$/.test(value);
@@ -57,29 +56,27 @@ interface Blob {
  */
 export function createUploads(request: CreateRequest) {
   const blobs = blobsOf(request);
-  return (exchange: Exchange) => {
+  return (send: SendForStatus) => {
     const digests: Partial<Record<BlobField, Record<string, string>>> = {};
     const progress$ = from(blobs).pipe(
-      concatMap(({ field, name, source }) => uploadBlob$(exchange, source, (digest) => ((digests[field] ??= {})[name] = digest))),
+      concatMap(({ field, name, source }) => uploadBlob$(send, source, (digest) => ((digests[field] ??= {})[name] = digest))),
     );
     return { progress$, request: () => withDigests(request, digests) };
   };
 }
-
-const EMPTY_ANSWER = { decode: decodeNothing, isLast: () => true, emptyBodyIsAnswer: true, singleAnswer: true } as const;
 
 /**
  * Uploads `source` as a blob unless Ollama already has it (`HEAD /api/blobs/<digest>` answers 200),
  * reporting `copying file <digest>` progress as the bytes go out; `onDigest` learns the blob's name
  * first. A file is streamed from disk, never held whole in memory. Unsubscribing aborts the upload.
  */
-function uploadBlob$(exchange: Exchange, source: BlobSource, onDigest: (digest: string) => void): Observable<PullProgress> {
+function uploadBlob$(send: SendForStatus, source: BlobSource, onDigest: (digest: string) => void): Observable<PullProgress> {
   return prepare$(source).pipe(
     concatMap((blob) => {
       onDigest(blob.digest);
       const path = `/api/blobs/${blob.digest}`;
       const line = (completed: number) => progressLine(blob, completed);
-      const exists$ = exchange({ ...EMPTY_ANSWER, method: 'HEAD', path }).pipe(
+      const exists$ = send({ method: 'HEAD', path }).pipe(
         ignoreElements(),
         endWith(true),
         catchError((error: unknown) => (error instanceof OllamaError && error.statusCode === 404 ? of(false) : throwError(() => error))),
@@ -94,12 +91,7 @@ function uploadBlob$(exchange: Exchange, source: BlobSource, onDigest: (digest: 
           subscriber.next(line(completed));
         };
         report(0);
-        return exchange({
-          ...EMPTY_ANSWER,
-          method: 'POST',
-          path,
-          upload: { contentType: 'application/octet-stream', body: () => counted(blob, report) },
-        }).subscribe({
+        return send({ method: 'POST', path, contentType: 'application/octet-stream', body: () => counted(blob, report) }).subscribe({
           error: (error: unknown) => subscriber.error(error),
           complete: () => {
             report(blob.size);

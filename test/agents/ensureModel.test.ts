@@ -5,7 +5,7 @@ import { OllamaConfigError } from '../../src/core/errors.js';
 import { OllamaError } from '../../src/core/errors.js';
 import { ensureModel$ } from '../../src/sources/ensureModel.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
-import { settle } from '../helpers.js';
+import { atSubscribe, settle } from '../helpers.js';
 
 let server: TestServer;
 let slowShow: TestServer;
@@ -71,7 +71,7 @@ describe('ensureModel$', () => {
     delete process.env.OLLAMA_MODEL;
     try {
       const bare = new OllamaClient({ host: server.url });
-      expect(() => bare.ensureModel$()).toThrow(OllamaConfigError);
+      expect(atSubscribe(() => bare.ensureModel$())).toThrow(OllamaConfigError);
       const { error } = await settle(ensureModel$(undefined, { client: bare }));
       expect(error).toBeInstanceOf(OllamaConfigError);
       expect((error as Error).message).toMatch(/ensureModel\$ needs a model/);

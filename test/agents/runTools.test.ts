@@ -8,7 +8,7 @@ import { runTools$ } from '../../src/sources/runTools.js';
 import { simulatedToolModel } from '../../src/testing/simulated.js';
 import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
 import type { ChatMessage, ChatRequest, ToolCall } from '../../src/core/types.js';
-import { settle } from '../helpers.js';
+import { atSubscribe, settle } from '../helpers.js';
 
 type Body = RecordedRequest['body'];
 const messagesOf = (body: Body) => (body?.messages ?? []) as ChatMessage[];
@@ -221,18 +221,18 @@ describe('runTools$', () => {
     });
 
     it('must be a whole number of at least 1', () => {
-      expect(() => client.runTools$(question, weatherTools(), { maxSteps: 0 })).toThrow(OllamaConfigError);
-      expect(() => client.runTools$(question, weatherTools(), { maxSteps: 1.5 })).toThrow(/maxSteps must be a whole number of at least 1, not 1.5/);
+      expect(atSubscribe(() => client.runTools$(question, weatherTools(), { maxSteps: 0 }))).toThrow(OllamaConfigError);
+      expect(atSubscribe(() => client.runTools$(question, weatherTools(), { maxSteps: 1.5 }))).toThrow(/maxSteps must be a whole number of at least 1, not 1.5/);
     });
   });
 
   describe('bad tools are configuration errors, before anything is sent', () => {
     it('tools that are not an object of named tools', async () => {
       const before = server.requests.length;
-      expect(() => client.runTools$(question, null as unknown as Tools)).toThrow(
+      expect(atSubscribe(() => client.runTools$(question, null as unknown as Tools))).toThrow(
         new OllamaConfigError('Invalid ollama-rx tools: expected an object of named tools, got null'),
       );
-      expect(() => client.runTools$(question, [] as unknown as Tools)).toThrow(/tools: expected an object of named tools, got an array/);
+      expect(atSubscribe(() => client.runTools$(question, [] as unknown as Tools))).toThrow(/tools: expected an object of named tools, got an array/);
       // The standalone source emits it on subscription.
       const { error } = await settle(runTools$(question, undefined as unknown as Tools, { client }));
       expect(error).toBeInstanceOf(OllamaConfigError);
@@ -242,15 +242,15 @@ describe('runTools$', () => {
     it('a tool without an execute function names the tool', async () => {
       const before = server.requests.length;
       const tools = { ...weatherTools(), get_time: { parameters: { type: 'object' } } } as unknown as Tools;
-      expect(() => client.runTools$(question, tools)).toThrow(
+      expect(atSubscribe(() => client.runTools$(question, tools))).toThrow(
         new OllamaConfigError("Invalid ollama-rx tools: 'get_time' has no execute function (got undefined)"),
       );
-      expect(() => client.runTools$(question, { get_time: null } as unknown as Tools)).toThrow(/'get_time' has no execute function \(got null\)/);
+      expect(atSubscribe(() => client.runTools$(question, { get_time: null } as unknown as Tools))).toThrow(/'get_time' has no execute function \(got null\)/);
       expect(requestsSince(before)).toHaveLength(0);
     });
 
     it('a request without messages', () => {
-      expect(() => client.runTools$({ model: 'agent' } as ChatRequest, weatherTools())).toThrow(
+      expect(atSubscribe(() => client.runTools$({ model: 'agent' } as ChatRequest, weatherTools()))).toThrow(
         new OllamaConfigError('Invalid ollama-rx request: messages must be an array, got undefined'),
       );
     });

@@ -6,7 +6,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
 import { type TestServer, startTestServer } from '../../src/testing/server.js';
-import { ollamaError, settle } from '../helpers.js';
+import { atSubscribe, ollamaError, settle } from '../helpers.js';
 
 let server: TestServer;
 let client: OllamaClient;
@@ -151,10 +151,10 @@ describe('create$', () => {
   });
 
   it('bad files are an OllamaConfigError: thrown for a wrong type, emitted for a file that cannot be read, before anything is sent', async () => {
-    expect(() => client.create$({ model: 'x', files: { 'a.gguf': 42 as unknown as string } })).toThrow(
+    expect(atSubscribe(() => client.create$({ model: 'x', files: { 'a.gguf': 42 as unknown as string } }))).toThrow(
       new OllamaConfigError('Invalid ollama-rx create request: files.a.gguf must be a file path or bytes (Uint8Array), got 42'),
     );
-    expect(() => client.create$({ model: 'x', adapters: ['a'] as unknown as Record<string, string> })).toThrow(OllamaConfigError);
+    expect(atSubscribe(() => client.create$({ model: 'x', adapters: ['a'] as unknown as Record<string, string> }))).toThrow(OllamaConfigError);
     const start = server.requests.length;
     const { error } = await settle(client.create$({ model: 'x', files: { 'a.gguf': join(dir, 'absent.gguf') } }));
     expect(error).toBeInstanceOf(OllamaConfigError);

@@ -1,3 +1,4 @@
+import { atSubscribe } from '../helpers.js';
 // Cases 6 and 7 (configuration half): a bad host or header is an OllamaConfigError before anything
 // is sent, and its message never shows a credential.
 import { OllamaClient } from '../../src/client/client.js';
@@ -56,12 +57,12 @@ describe('case 7: header values HTTP cannot carry', () => {
     );
   });
 
-  it('per-call headers too: generate$ throws, promise methods reject, and nothing is sent', async () => {
+  it('per-call headers too: generate$ errors at subscribe, promise methods reject, and nothing is sent', async () => {
     const raw = await startRawServer();
     const client = new OllamaClient({ host: raw.url, model: 'm' });
     const headers = { authorization: 'Bearer x\r\nX-Injected: 1' };
-    expect(() => client.generate$('x', { headers })).toThrow(OllamaConfigError);
-    expect(() => client.chat$([{ role: 'user', content: 'x' }], { headers })).toThrow(OllamaConfigError);
+    expect(atSubscribe(() => client.generate$('x', { headers }))).toThrow(OllamaConfigError);
+    expect(atSubscribe(() => client.chat$([{ role: 'user', content: 'x' }], { headers }))).toThrow(OllamaConfigError);
     await expect(client.list({ headers })).rejects.toBeInstanceOf(OllamaConfigError);
     await expect(client.generate('x', { headers })).rejects.toThrow('headers.authorization: a header value cannot hold CR, LF');
     expect(raw.accepted).toBe(0);
