@@ -1,4 +1,6 @@
 import type { ChatChunk, StreamChunk } from '../core/chunks.js';
+import { kindOfValue } from '../core/describe.js';
+import { OllamaConfigError } from '../core/errors.js';
 import type { ChatMessage, ChatRequest, EmbedRequest, GenerateRequest } from '../core/requests.js';
 import type { Progress } from '../core/models.js';
 import { type Call, type LineReading, jsonBody } from '../http/request.js';
@@ -48,4 +50,10 @@ export function embedCall(request: EmbedRequest, model: ModelOf): Call {
   return post('/api/embed', { ...request, model: model(request) });
 }
 
-export const progressCall = (path: string, request: object): Call => post(path, { ...request, stream: true });
+/** pull, push and create name the model they act on: without one, Ollama would answer a 400 after the call was sent. */
+export function progressCall(path: string, request: { model?: unknown }): Call {
+  if (typeof request?.model !== 'string' || !request.model) {
+    throw new OllamaConfigError(`Invalid ollama-rx request: ${path} needs a model name (a non-empty string), got ${kindOfValue(request?.model)}`);
+  }
+  return post(path, { ...request, stream: true });
+}

@@ -2,22 +2,19 @@ import { type Observable, catchError, concat, defer, lastValueFrom, tap } from '
 import type { EnsureModelOptions, ModelReadiness } from '../agents/modelReadiness.js';
 import { modelReadiness } from '../agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
-import { HeaderPolicy } from '../config/headers.js';
-import { defaultModel, parseHost } from '../config/host.js';
-import { DEFAULT_MAX_ANSWER_BYTES, requireModel, validateClientOptions, validateTimeouts } from '../config/options.js';
 import type { ChatChunk, ModelResponse, StreamChunk } from '../core/chunks.js';
 import { OllamaConfigError, OllamaError } from '../core/errors.js';
 import type { EmbedResponse, ModelDescription, ModelInfo, Progress, PullProgress, RunningModel, WebFetchResponse, WebSearchResponse } from '../core/models.js';
-import type { CollectOptions, LoadRequest, OllamaClientOptions, RequestOptions, ShowOptions, Timeouts } from '../core/options.js';
+import type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from '../core/options.js';
 import type { ChatMessage, ChatRequest, CreateRequest, EmbedRequest, GenerateRequest, PushRequest, ShowRequest, WebFetchRequest, WebSearchRequest } from '../core/requests.js';
-import { type Call, type RequestContext, expectNothing, jsonBody, readAnswer, streamLines } from '../http/request.js';
-import type { Transport, TransportOptions } from '../http/transport.js';
+import { expectNothing, jsonBody, streamLines } from '../http/request.js';
 import { toModelResponse } from '../operators/toModelResponse.js';
 import { decodeGenerateLine } from '../protocol/lines.js';
 import { decodeEmbedResponse, decodeEmbeddings, decodeModelDescription, decodeModelList, decodeRunningModels, decodeVersion } from '../protocol/responses.js';
 import { decodeWebFetch, decodeWebSearch } from '../protocol/web.js';
-import { createPlatformTransport, createUploads } from '../uploads/platform.js';
-import { CHAT_LINES, GENERATE_LINES, type ModelOf, PROGRESS_LINES, chatCall, embedCall, generateCall, get, loadCall, post, progressCall } from './calls.js';
+import { createUploads } from '../uploads/platform.js';
+import { ClientCore } from './core.js';
+import { CHAT_LINES, GENERATE_LINES, PROGRESS_LINES, chatCall, embedCall, generateCall, get, loadCall, post, progressCall } from './calls.js';
 
 /**
  * A connection to one Ollama server: its configuration and its own pool of keep-alive connections.
@@ -28,33 +25,7 @@ import { CHAT_LINES, GENERATE_LINES, type ModelOf, PROGRESS_LINES, chatCall, emb
  * client.generate$('Why is the sky blue?').pipe(collectText()).subscribe(console.log);
  * const answer = await client.generate('Why is the sky blue?'); // { text, success, … }
  */
-export class OllamaClient implements AsyncDisposable {
-  /** The resolved base URL, e.g. `http://127.0.0.1:11434`. */
-  readonly host: string;
-  /** The model used when a request names none. */
-  readonly model: string | undefined;
-  private readonly headers: HeaderPolicy;
-  private readonly timeouts: Timeouts;
-  private readonly maxAnswerBytes: number;
-  private readonly transportOptions: TransportOptions;
-  private readonly closing = new AbortController();
-  private transport: Transport | undefined;
-
-  constructor(options: OllamaClientOptions = {}) {
-    const valid = validateClientOptions(options);
-    this.host = parseHost(valid.host);
-    this.model = valid.model ?? defaultModel();
-    this.headers = new HeaderPolicy(this.host, valid.headers, valid.secretHeaders);
-    this.timeouts = valid.timeouts ?? {};
-    this.maxAnswerBytes = valid.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    this.transportOptions = {
-      maxConnections: valid.maxConnections,
-      connectTimeoutMs: this.timeouts.connect,
-      fetch: valid.fetch,
-      dispatcher: valid.dispatcher,
-    };
-  }
-
+export class OllamaClient extends ClientCore {
   /**
    * Streams `/api/generate`.
    *
@@ -297,65 +268,12 @@ export class OllamaClient implements AsyncDisposable {
     return this.answer(options, post('/api/web_fetch', request), decodeWebFetch);
   }
 
-  /**
-   * Fails running requests with a `network` error (their partial text kept), refuses new ones and
-   * closes the connections.
-   */
-  async close(): Promise<void> {
-    this.closing.abort();
-    await this.transport?.destroy();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
-  /** A cold request: the call's settings are resolved (and a bad one fails) at subscription. */
-  private request<T>(options: RequestOptions, send: (context: RequestContext) => Observable<T>): Observable<T> {
-    return defer(() => send(this.context(options)));
-  }
-
   /** Ollama's progress lines (pull, push, create), complete on `success`. */
-  private progress(options: RequestOptions, path: string, request: object): Observable<Progress> {
+  private progress(options: RequestOptions, path: string, request: { model?: unknown }): Observable<Progress> {
     return this.request(options, (context) => streamLines(context, progressCall(path, request), PROGRESS_LINES));
   }
 
   private async loadOrUnload(request: { model?: string; keep_alive?: string | number }, options: RequestOptions): Promise<void> {
     await this.answer(options, loadCall(request, this.modelOf(options)), decodeGenerateLine);
-  }
-
-  /** A one-answer endpoint as a promise that rejects with an `OllamaError` (or `OllamaConfigError`). */
-  private async answer<T>(options: RequestOptions, call: Call, decode: (value: unknown) => T): Promise<T> {
-    return lastValueFrom(readAnswer(this.context(options), call, decode));
-  }
-
-  private async nothing(options: RequestOptions, call: Call): Promise<void> {
-    await lastValueFrom(expectNothing(this.context(options), call), { defaultValue: undefined });
-  }
-
-  /** The client's settings with the call's over them; throws `OllamaConfigError` for a bad one. */
-  private context(options: RequestOptions, clientTimeouts = this.timeouts): RequestContext {
-    const timeouts = options.timeouts ? { ...clientTimeouts, ...validateTimeouts(options.timeouts) } : clientTimeouts;
-    const { headers, secrets } = this.headers.forCall(options.headers);
-    return {
-      send: (request) => this.openTransport().request(request),
-      baseUrl: this.host,
-      headers,
-      timeouts,
-      closed: this.closing.signal,
-      signal: options.signal,
-      maxAnswerBytes: this.maxAnswerBytes,
-      secrets,
-    };
-  }
-
-  /** The pool, opened on the first request: a client that never sends holds no resources. */
-  private openTransport(): Transport {
-    return (this.transport ??= createPlatformTransport(this.transportOptions));
-  }
-
-  /** The request's model, else the call's, else the client's. */
-  private modelOf(options: RequestOptions): ModelOf {
-    return (request) => requireModel([request.model, options.model, this.model]);
   }
 }
