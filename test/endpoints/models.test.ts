@@ -49,8 +49,10 @@ describe('push$', () => {
     expect(error).toMatchObject({ kind: 'model_not_found', message: expect.stringMatching(/^model 'ghost' not found: open .*ghost\/latest: no such file or directory$/) });
   });
 
-  it('a push without a model is Ollama\'s 400', async () => {
-    expect(await ollamaError(client.push$(''))).toMatchObject({ kind: 'http', statusCode: 400, message: 'model is required' });
+  it('a push without a model is a configuration error, sent nowhere', async () => {
+    const { error } = await settle(client.push$(''));
+    expect(error).toBeInstanceOf(OllamaConfigError);
+    expect((error as Error).message).toBe('Invalid ollama-rx request: /api/push needs a model name (a non-empty string), got an empty string');
   });
 
   it.each(['pull$', 'push$'] as const)('%s aborts on unsubscribe', async (method) => {
@@ -139,7 +141,7 @@ describe('create$', () => {
   it('Ollama\'s refusals are errors in its words', async () => {
     expect(await ollamaError(client.create$({ model: 'x' }))).toMatchObject({ kind: 'http', statusCode: 400, message: "neither 'from' or 'files' was specified" });
     expect(await ollamaError(client.create$({ model: 'x', files: { '../escape.gguf': digestOf('a') } }))).toMatchObject({ statusCode: 400, message: 'file path must be relative' });
-    expect(await ollamaError(client.create$({ model: '', from: 'llama' }))).toMatchObject({ statusCode: 400, message: 'invalid model name' });
+    expect((await settle(client.create$({ model: '', from: 'llama' }))).error).toBeInstanceOf(OllamaConfigError);
     const { values, error } = await settle(client.create$({ model: 'x', from: 'nowhere' }));
     expect(values).toEqual([{ status: 'pulling manifest' }]);
     expect(error).toMatchObject({ kind: 'model_not_found', message: 'pull model manifest: file does not exist' });
