@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { toOllamaError } from '../core/errors.js';
 import { TextBuffer } from '../core/textBuffer.js';
 import type { StreamChunk } from '../core/types.js';
+import { guard } from './guard.js';
 
 /**
  * The whole text, emitted once when the stream completes (`''` for a stream without text).
@@ -25,12 +26,12 @@ export function collectText<T extends StreamChunk>(): OperatorFunction<T, string
     new Observable<string>((subscriber) => {
       const text = new TextBuffer();
       return source.subscribe({
-        next: (chunk) => text.add(chunk.text),
+        next: guard(subscriber, (chunk: T) => text.add(chunk.text)),
         error: (error: unknown) => subscriber.error(isAbort(error) ? error : toOllamaError(error, text.text())),
-        complete: () => {
+        complete: guard(subscriber, () => {
           subscriber.next(text.text());
           subscriber.complete();
-        },
+        }),
       });
     });
 }

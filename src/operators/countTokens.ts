@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
 import { tokensIn } from './chunks.js';
+import { guard } from './guard.js';
 
 export interface CountTokensOptions {
   /**
@@ -32,10 +33,10 @@ export function countTokens<T extends StreamChunk>(options: CountTokensOptions =
       const estimate = options.estimate === 'words' ? wordCounter() : tokensIn;
       let count = 0;
       return source.subscribe({
-        next: (chunk) => {
+        next: guard(subscriber, (chunk: T) => {
           const next = chunk.metrics?.evalCount ?? count + estimate(chunk);
           if (next !== count) subscriber.next((count = next));
-        },
+        }),
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });

@@ -3,6 +3,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { PartialJsonParser } from '../protocol/partialJsonParser.js';
 import { decodeAnswer } from '../protocol/report.js';
 import type { StreamChunk } from '../core/types.js';
+import { guard } from './guard.js';
 
 /** A value as it may look while its JSON streams: any key missing, arrays cut short, strings a prefix. */
 export type DeepPartial<T> = T extends readonly (infer E)[]
@@ -48,25 +49,17 @@ export function partialJson<A = unknown, T extends StreamChunk = StreamChunk>(
         return true;
       };
       return source.subscribe({
-        next: (chunk) => {
+        next: guard(subscriber, (chunk: T) => {
           if (!chunk.text) return;
-          try {
-            parser.push(chunk.text);
-            if (!emitWhenComplete() && parser.changed) subscriber.next(parser.snapshot() as DeepPartial<A>);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
+          parser.push(chunk.text);
+          if (!emitWhenComplete() && parser.changed) subscriber.next(parser.snapshot() as DeepPartial<A>);
+        }),
         error: (error: unknown) => subscriber.error(error),
-        complete: () => {
-          try {
-            parser.end();
-            emitWhenComplete();
-            subscriber.complete();
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
+        complete: guard(subscriber, () => {
+          parser.end();
+          emitWhenComplete();
+          subscriber.complete();
+        }),
       });
     });
 }

@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction, type SchedulerLike, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
 import { hasText, tokensIn } from './chunks.js';
+import { guard } from './guard.js';
 
 /** What `streamTimings()` measured, in milliseconds. */
 export interface StreamTimings {
@@ -56,7 +57,7 @@ export function streamTimings<T extends StreamChunk>(
       };
 
       return source.subscribe({
-        next: (chunk) => {
+        next: guard(subscriber, (chunk: T) => {
           const now = scheduler.now();
           chunks++;
           last = chunk;
@@ -66,12 +67,12 @@ export function streamTimings<T extends StreamChunk>(
             firstTokenAt ??= now;
             lastTokenAt = now;
           }
-        },
+        }),
         error: (error: unknown) => subscriber.error(error),
-        complete: () => {
+        complete: guard(subscriber, () => {
           subscriber.next(timings());
           subscriber.complete();
-        },
+        }),
       });
     });
 }

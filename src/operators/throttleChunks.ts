@@ -1,6 +1,7 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
 import { Answer } from '../protocol/answer.js';
+import { checkChunk, guard } from './guard.js';
 
 /**
  * At most one chunk per `ms` window, losing nothing: the first chunk goes out at once, and the
@@ -36,27 +37,27 @@ export function throttleChunks<T extends StreamChunk>(
         subscriber.next(chunk);
         if (!subscriber.closed) window = scheduler.schedule(closeWindow, ms);
       };
-      const closeWindow = () => {
+      const closeWindow = guard(subscriber, () => {
         window = undefined;
         if (!pending.isEmpty) emit(take());
-      };
+      });
       const flush = () => {
         if (!pending.isEmpty) subscriber.next(take());
       };
 
       const upstream = source.subscribe({
-        next: (chunk) => {
+        next: guard(subscriber, (chunk: T) => {
           if (window) pending.add(chunk);
-          else emit(chunk);
-        },
-        error: (error: unknown) => {
+          else emit(checkChunk(chunk));
+        }),
+        error: guard(subscriber, (error: unknown) => {
           flush();
           subscriber.error(error);
-        },
-        complete: () => {
+        }),
+        complete: guard(subscriber, () => {
           flush();
           subscriber.complete();
-        },
+        }),
       });
       return () => {
         upstream.unsubscribe();

@@ -1,6 +1,7 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
 import { mergeChunks } from '../protocol/answer.js';
+import { guard } from './guard.js';
 
 export interface TypewriterOptions {
   /** Times the typing; `asyncScheduler` by default. */
@@ -88,7 +89,7 @@ export function typewriter<T extends StreamChunk>(
         else if (!held) enqueue(chunk);
       };
 
-      const type = () => {
+      const type = guard(subscriber, () => {
         timer = undefined;
         const pace =
           maxLagMs === undefined || !unitsQueued
@@ -116,7 +117,7 @@ export function typewriter<T extends StreamChunk>(
           head = 0;
         }
         if (typed && pace > 0) timer = scheduler.schedule(type, pace * typed);
-      };
+      });
 
       const stop = (finish: () => void) => {
         end = finish;
@@ -127,12 +128,12 @@ export function typewriter<T extends StreamChunk>(
       };
 
       const upstream = source.subscribe({
-        next: (chunk) => {
+        next: guard(subscriber, (chunk: T) => {
           receive(chunk);
           if (!timer) type();
-        },
-        error: (error: unknown) => stop(() => subscriber.error(error)),
-        complete: () => stop(() => subscriber.complete()),
+        }),
+        error: guard(subscriber, (error: unknown) => stop(() => subscriber.error(error))),
+        complete: guard(subscriber, () => stop(() => subscriber.complete())),
       });
       return () => {
         upstream.unsubscribe();
