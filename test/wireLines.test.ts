@@ -1,7 +1,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { type CollectOptions, OllamaClient } from '../src/client.js';
 import { throttleChunks } from '../src/operators/throttleChunks.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import type { ChatRequest, GenerateRequest, Logprob, ModelResponse, StreamChunk, ToolCall } from '../src/types.js';
 
 // Every field Ollama sends on /api/generate and /api/chat lines reaches the chunk and the
@@ -24,7 +24,7 @@ beforeAll(async () => {
       cloud: { tokens: ['Hi', ' there'], remote: cloud },
       cut: { tokens: ['One', ' two'], doneReason: 'length' },
       slow: { loadDelayMs: 30_000 },
-      guarded: { status: 401, body: { error: 'unauthorized', signin_url: 'https://ollama.com/connect?name=x&key=y' } },
+      guarded: { faults: { status: 401, body: { error: 'unauthorized', signin_url: 'https://ollama.com/connect?name=x&key=y' } } },
     },
   });
   client = new OllamaClient({ host: server.url });

@@ -5,7 +5,7 @@ import { OllamaConfigError } from '../../src/config.js';
 import { conversation } from '../../src/sources/conversation.js';
 import { runTools$ } from '../../src/sources/runTools.js';
 import { simulatedToolModel } from '../../src/testing/simulated.js';
-import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import type { ChatMessage, ChatRequest, ToolCall } from '../../src/types.js';
 import { settle } from '../helpers.js';
 

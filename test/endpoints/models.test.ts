@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client.js';
 import { OllamaConfigError } from '../../src/config.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { ollamaError, settle } from '../helpers.js';
 
 let server: TestServer;

@@ -7,7 +7,7 @@ import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { OllamaClient } from '../../src/client.js';
 import { OllamaConfigError } from '../../src/config.js';
 import { collectText } from '../../src/operators/collectText.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import type { FetchFunction } from '../../src/transport/transport.js';
 
 let server: TestServer;

@@ -1,6 +1,6 @@
 import { OllamaClient } from '../../src/client.js';
 import { OllamaConfigError } from '../../src/config.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import type { FetchFunction } from '../../src/transport/transport.js';
 
 const KEY = 'test-key-123';
