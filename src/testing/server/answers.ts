@@ -1,5 +1,4 @@
-import type { ToolCall } from '../../types.js';
-import type { ModelScript } from './types.js';
+import type { ModelScript, ToolCall } from './types.js';
 
 export const DEFAULT_TOKENS = ['Hello', '!', ' I', ' am', ' a', ' test', ' model', '.'];
 

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ToolCall } from '../../types.js';
 
+// The one import from the library below: the rest of the server takes its types from here.
+export type { ToolCall };
+
 /** How a scripted model answers `/api/generate` and `/api/chat`. */
 export interface ModelScript {
   /**
