@@ -1,5 +1,5 @@
 /** What the benchmark process and its server process share: the scripted models, the IPC, the clock. */
-import type { ModelScript } from '../src/testing/server.js';
+import type { ModelScript } from '../src/testing/server/index.js';
 
 const WORDS = [' the', ' quick', ' brown', ' fox', ' jumps', ' over', ' a', ' lazy', ' dog', '.', '\n', ' ü', ' 😀'];
 

@@ -4,7 +4,7 @@
  * The parent asks over IPC when a request was received or seen to disconnect; answers carry times on
  * the machine-wide monotonic clock, comparable with the parent's `monotonicMs()`.
  */
-import { type RecordedRequest, type TestServer, startTestServer } from '../src/testing/server.js';
+import { type RecordedRequest, type TestServer, startTestServer } from '../src/testing/server/index.js';
 import { BENCH_MODELS, type ServerCall, type ServerReply, performanceToMonotonic } from './protocol.js';
 
 const servers: TestServer[] = await Promise.all([startTestServer({ models: BENCH_MODELS }), startTestServer({ models: BENCH_MODELS })]);

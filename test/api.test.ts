@@ -5,7 +5,7 @@ import { collectText } from '../src/operators/collectText.js';
 import { decodeJson } from '../src/operators/decodeJson.js';
 import { conversation } from '../src/sources/conversation.js';
 import { fromOllamaChat } from '../src/sources/fromOllamaChat.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import type { ToolCall } from '../src/core/types.js';
 import { ollamaError, settle, texts } from './helpers.js';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
       tools: { tokens: [], toolCalls: [weatherCall] },
       json: { tokens: ['{"name":', '"Canada",', '"capital":"Ottawa",', '"languages":["en","fr"]}'] },
       echo: { tokens: (body) => [`${(body?.messages as unknown[] | undefined)?.length ?? 0} messages`] },
-      guarded: { status: 401, body: { error: 'unauthorized', signin_url: 'https://ollama.com/connect?key=abc' } },
+      guarded: { faults: { status: 401, body: { error: 'unauthorized', signin_url: 'https://ollama.com/connect?key=abc' } } },
     },
     pullable: { 'new-model': { tokens: ['fresh'] } },
   });

@@ -2,7 +2,7 @@ import { concat, lastValueFrom, merge } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
 import { OllamaConfigError } from '../src/core/errors.js';
 import { OllamaError } from '../src/core/errors.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import { atSubscribe, ollamaError, settle, texts } from './helpers.js';
 
 let server: TestServer;
@@ -13,10 +13,10 @@ beforeAll(async () => {
       tiny: { tokens: ['Hel', 'lo', '!'] },
       thinker: { thinking: ['Hmm', '…'], tokens: ['42'] },
       slowLoad: { tokens: ['x'], loadDelayMs: 5_000 },
-      stalls: { tokens: ['a', 'b', 'c'], stall: { afterTokens: 2, ms: 10_000 } },
+      stalls: { tokens: ['a', 'b', 'c'], faults: { stall: { afterTokens: 2, ms: 10_000 } } },
       steady: { tokens: Array.from({ length: 50 }, (_, i) => `${i} `), tokenDelayMs: 15 },
       long: { tokens: Array.from({ length: 150 }, (_, i) => `${i} `), tokenDelayMs: 20 },
-      broken: { tokens: ['par', 'tial', '!'], errorAfterTokens: 2, errorMessage: 'model runner crashed' },
+      broken: { tokens: ['par', 'tial', '!'], faults: { errorAfterTokens: 2, errorMessage: 'model runner crashed' } },
     },
   });
 });
@@ -197,8 +197,7 @@ describe('review regressions', () => {
 
   it('a timeout after the done line does not turn a whole answer into a failure', async () => {
     server.setModel('lingers', {
-      raw: ['{"response":"Hi","done":false}\n{"response":"","done":true}\n', '\n'],
-      rawDelayMs: 1_500,
+      faults: { raw: ['{"response":"Hi","done":false}\n{"response":"","done":true}\n', '\n'], rawDelayMs: 1_500 },
     });
     const client = new OllamaClient({ host: server.url, model: 'lingers', timeouts: { total: 1_000, idle: 500 } });
     expect(await client.generate('x', { stream: true })).toMatchObject({ text: 'Hi', success: true, done: true });

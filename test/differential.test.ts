@@ -1,7 +1,7 @@
 import { Ollama } from 'ollama';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import type { GenerationMetrics, Logprob, StreamChunk, ToolCall } from '../src/core/types.js';
 
 // The same scripted answers read by ollama-rx and by the official `ollama` package must agree on

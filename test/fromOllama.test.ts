@@ -3,7 +3,7 @@ import { OllamaClient } from '../src/client/client.js';
 import { OllamaConfigError } from '../src/core/errors.js';
 import { closeSharedClients } from '../src/sources/defaultClient.js';
 import { fromOllama } from '../src/sources/fromOllama.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import { atSubscribe, ollamaError, settle, texts } from './helpers.js';
 
 let server: TestServer;
@@ -15,8 +15,8 @@ beforeAll(async () => {
       tiny: { tokens: ['Hel', 'lo', ' wor', 'ld'] },
       slow: { tokens: ['a', 'b', 'c', 'd', 'e', 'f'], tokenDelayMs: 40 },
       loading: { tokens: ['late'], loadDelayMs: 10_000 },
-      broken: { tokens: ['par', 'tial', ' text'], errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' },
-      html502: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>' },
+      broken: { tokens: ['par', 'tial', ' text'], faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' } },
+      html502: { faults: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><h1>nginx</h1></body></html>' } },
     },
   });
   client = new OllamaClient({ host: server.url, model: 'tiny' });

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
 import { collectText } from '../src/operators/collectText.js';
 import { resumable } from '../src/operators/resumable.js';
-import { startTestServer } from '../src/testing/server.js';
+import { type ModelFaults, startTestServer } from '../src/testing/server/index.js';
 import { DEMO_ANSWER, simulatedAnswer, tokenize } from '../src/testing/simulated.js';
 
 describe('ollama-rx/testing', () => {
@@ -18,7 +18,7 @@ describe('ollama-rx/testing', () => {
     const client = new OllamaClient({ host: server.url, model: 'm' });
     expect((await client.generate('x')).success).toBe(true);
     expect((await client.generate('x')).success).toBe(true);
-    server.setModel('m', { status: 503, body: { error: 'busy' }, failuresBeforeSuccess: 1 });
+    server.setModel('m', { faults: { status: 503, body: { error: 'busy' } }, failuresBeforeSuccess: 1 });
     expect(await client.generate('x')).toMatchObject({ success: false, statusCode: 503 });
     expect((await client.generate('x')).success).toBe(true);
     await client.close();
@@ -70,7 +70,7 @@ describe('ollama-rx/testing', () => {
     });
 
     it.each(['chat', 'generate'] as const)('resumable against a fixed token list writes the story once (%s)', async (endpoint) => {
-      const server = await startTestServer({ models: { story: { tokens: STORY, errorAfterTokens: 2, failuresBeforeSuccess: 1 } } });
+      const server = await startTestServer({ models: { story: { tokens: STORY, faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 1 } } });
       const client = new OllamaClient({ host: server.url, model: 'story' });
       const story$ =
         endpoint === 'chat'
@@ -84,6 +84,57 @@ describe('ollama-rx/testing', () => {
         await server.close();
       }
     });
+  });
+
+  describe('failuresBeforeSuccess', () => {
+    /**
+     * Every fault, each set so that it shows: the timed ones would hang a request that kept them (past
+     * the test's timeout). `Required` makes a fault added to `ModelFaults` a compile error here until it is listed.
+     */
+    const EVERY_FAULT: Required<ModelFaults> = {
+      loadStallMs: 60_000,
+      resetBeforeHeaders: true,
+      status: 503,
+      body: 'busy',
+      contentType: 'text/plain',
+      raw: ['{"respo', 'nse"'],
+      rawDelayMs: 60_000,
+      stall: { afterTokens: 1, ms: 60_000 },
+      errorAfterTokens: 2,
+      errorMessage: 'the GPU caught fire',
+      endAfterTokens: 2,
+      resetAfterTokens: 2,
+    };
+    const cases: Array<[string, ModelFaults]> = [
+      ...Object.entries(EVERY_FAULT).map(([name, value]): [string, ModelFaults] => [name, { [name]: value }]),
+      ['every fault at once', EVERY_FAULT],
+    ];
+    const TOKENS = ['Once', ' upon', ' a', ' time', '.'];
+
+    it.each(cases)('strips %s: the next request is answered as by a healthy model', async (_, faults) => {
+      const server = await startTestServer({ models: { m: { tokens: TOKENS } } });
+      try {
+        const healthy = await answerOf(server.url);
+        server.setModel('m', { tokens: TOKENS, faults, failuresBeforeSuccess: 1 });
+        const first = new AbortController();
+        const failed = answerOf(server.url, first.signal).catch(() => undefined);
+        // The request's body is read, so its attempt is counted: cut it off wherever its fault holds it.
+        await server.until(() => server.requests[1]?.body);
+        first.abort();
+        await failed;
+        expect(await answerOf(server.url)).toEqual(healthy);
+      } finally {
+        await server.close();
+      }
+    });
+
+    /** Status, content type and lines of a generate answer, `created_at` left out. */
+    async function answerOf(url: string, signal?: AbortSignal) {
+      const response = await fetch(`${url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'm', prompt: 'x' }), signal });
+      const lines = (await response.text()).split('\n').filter(Boolean);
+      const parsed = lines.map((line) => ({ ...(JSON.parse(line) as object), created_at: undefined }));
+      return { status: response.status, type: response.headers.get('content-type'), lines: parsed };
+    }
   });
 
   describe('framing of a streamed answer', () => {

@@ -2,7 +2,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../src/client/client.js';
 import { type CollectOptions } from '../src/core/options.js';
 import { throttleChunks } from '../src/operators/throttleChunks.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import type { ChatRequest, GenerateRequest, Logprob, ModelResponse, StreamChunk, ToolCall } from '../src/core/types.js';
 
 // Every field Ollama sends on /api/generate and /api/chat lines reaches the chunk and the
@@ -25,7 +25,7 @@ beforeAll(async () => {
       cloud: { tokens: ['Hi', ' there'], remote: cloud },
       cut: { tokens: ['One', ' two'], doneReason: 'length' },
       slow: { loadDelayMs: 30_000 },
-      guarded: { status: 401, body: { error: 'unauthorized', signin_url: 'https://ollama.com/connect?name=x&key=y' } },
+      guarded: { faults: { status: 401, body: { error: 'unauthorized', signin_url: 'https://ollama.com/connect?name=x&key=y' } } },
     },
   });
   client = new OllamaClient({ host: server.url });

@@ -6,7 +6,7 @@ import { OllamaConfigError } from '../src/core/errors.js';
 import { OllamaError } from '../src/core/errors.js';
 import { toBase64 } from '../src/protocol/images.js';
 import { decodeModelDescription, decodeModelList, decodeRunningModels } from '../src/protocol/responses.js';
-import { type TestServer, startTestServer } from '../src/testing/server.js';
+import { type TestServer, startTestServer } from '../src/testing/server/index.js';
 import type { ChatRequest, EmbedRequest, GenerateRequest, ModelDescription, ModelInfo, RunningModel, ToolCall } from '../src/core/types.js';
 
 // Every field Ollama accepts is sent as given (api/types.go's GenerateRequest, ChatRequest, Message,

@@ -1,6 +1,6 @@
 import { NEVER, firstValueFrom, merge } from 'rxjs';
 import { simulatedModels } from '../testing/simulated.js';
-import { startTestServer } from '../testing/server.js';
+import { startTestServer } from '../testing/server/index.js';
 import type { CliIO } from './io.js';
 
 /**

@@ -3,8 +3,8 @@
  * and marble helpers.
  * @module ollama-rx/testing
  */
-export { startTestServer, DEFAULT_TOKENS } from './server.js';
-export type { ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server.js';
+export { startTestServer, DEFAULT_TOKENS } from './server/index.js';
+export type { ModelFaults, ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server/index.js';
 export { simulatedModel, simulatedModels, simulatedToolModel, simulatedAnswer, DEMO_ANSWER, SIMULATED_MODEL } from './simulated.js';
 export type { SimulatedPace } from './simulated.js';
 export { chunkValues } from './marbles.js';

@@ -1,5 +1,5 @@
 import type { ToolCall } from '../core/types.js';
-import type { ModelScript } from './server.js';
+import type { ModelScript } from './server/index.js';
 
 export const DEMO_ANSWER =
   'The sky looks blue because of Rayleigh scattering. Sunlight is a mix of every colour, and as it ' +
@@ -244,7 +244,7 @@ export function simulatedModels(pace: SimulatedPace = {}): Record<string, ModelS
     // A cloud model served through the local Ollama: its lines name the upstream model and host.
     'gpt-oss:120b-cloud': { ...model, remote: { model: 'gpt-oss:120b', host: 'https://ollama.com:443' } },
     tiny: {},
-    flaky: { ...model, loadDelayMs: 0, errorAfterTokens: 3, errorMessage: 'the simulated GPU ran out of memory' },
+    flaky: { ...model, loadDelayMs: 0, faults: { errorAfterTokens: 3, errorMessage: 'the simulated GPU ran out of memory' } },
     loading: { ...model, loadDelayMs: 10_000 },
   };
 }

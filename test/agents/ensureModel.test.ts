@@ -4,7 +4,7 @@ import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
 import { OllamaError } from '../../src/core/errors.js';
 import { ensureModel$ } from '../../src/sources/ensureModel.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { atSubscribe, settle } from '../helpers.js';
 
 let server: TestServer;
@@ -18,7 +18,7 @@ beforeAll(async () => {
       models: {
         installed: { tokens: ['Hi'] },
         loadsForever: { tokens: ['late'], loadDelayMs: 30_000 },
-        outOfMemory: { status: 500, body: { error: 'model requires more system memory (9.1 GiB) than is available (4.0 GiB)' } },
+        outOfMemory: { faults: { status: 500, body: { error: 'model requires more system memory (9.1 GiB) than is available (4.0 GiB)' } } },
       },
       pullable: { fresh: { tokens: ['new'] } },
     }),

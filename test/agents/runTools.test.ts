@@ -6,7 +6,7 @@ import { OllamaConfigError } from '../../src/core/errors.js';
 import { conversation } from '../../src/sources/conversation.js';
 import { runTools$ } from '../../src/sources/runTools.js';
 import { simulatedToolModel } from '../../src/testing/simulated.js';
-import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type ModelScript, type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import type { ChatMessage, ChatRequest, ToolCall } from '../../src/core/types.js';
 import { atSubscribe, settle } from '../helpers.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EnvironmentInjector, Injector, Provider, Type, reflectComponentType } from '@angular/core';
 import { type Plugin, build } from 'esbuild';
 import type { OllamaClient } from '../../src/client/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 
 const { browserSource } = require('../../scripts/browser-source.cjs') as { browserSource: Plugin };
 

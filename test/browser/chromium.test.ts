@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Plugin, build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { describeUnless } from '../skips.js';
 import { chromiumMissing, launchChromium } from './launch.js';
 

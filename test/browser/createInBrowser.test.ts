@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
-import { startTestServer } from '../../src/testing/server.js';
+import { startTestServer } from '../../src/testing/server/index.js';
 
 it('in a browser, create$ names files by digests already uploaded, and refuses to upload, before sending anything', async () => {
   const server = await startTestServer({ models: { base: {} } });

@@ -4,7 +4,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { OllamaClient } from '../../src/client/client.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { tokenize } from '../../src/testing/simulated.js';
 import { type Spawned, spawnExample } from '../examples/spawn.js';
 import { settle } from '../helpers.js';
@@ -42,7 +42,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
         chat: { tokens: answering, tokenDelayMs: 25 },
         long: { tokens: LONG_ANSWER, tokenDelayMs: 30 },
         // The first request waits for a model load that never ends, the next answers at once.
-        twice: { tokens: answering, tokenDelayMs: 10, loadDelayMs: 60_000, failuresBeforeSuccess: 1 },
+        twice: { tokens: answering, tokenDelayMs: 10, faults: { loadStallMs: 60_000 }, failuresBeforeSuccess: 1 },
       },
     });
     demo = spawnExample(['demo', '--web'], { OLLAMA_HOST: server.url, OLLAMA_MODEL: 'chat' });
@@ -141,7 +141,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
   });
 
   it('a second Send while the first is pending: the first request is aborted, only the second answer remains', async () => {
-    server.setModel('twice', { tokens: answering, tokenDelayMs: 10, loadDelayMs: 60_000, failuresBeforeSuccess: 1 });
+    server.setModel('twice', { tokens: answering, tokenDelayMs: 10, faults: { loadStallMs: 60_000 }, failuresBeforeSuccess: 1 });
     await open('?model=twice');
     const before = chatRequests().length;
     await ask('first question');

@@ -19,7 +19,7 @@ beforeAll(async () => {
     startTestServer({
       models: {
         tiny: { tokens: ['Hello', ' world'] },
-        broken: { tokens: ['Half', ' an', ' answer'], errorAfterTokens: 2, errorMessage: 'the GPU caught fire' },
+        broken: { tokens: ['Half', ' an', ' answer'], faults: { errorAfterTokens: 2, errorMessage: 'the GPU caught fire' } },
         loading: { tokens: ['never'], loadDelayMs: 30_000 },
         long: { tokens: Array.from({ length: 400 }, (_, i) => ` word${i}`), tokenDelayMs: 5 },
       },

@@ -3,7 +3,7 @@
 // call, and nothing is sent.
 import type { Observable } from 'rxjs';
 import { OllamaClient, OllamaConfigError, ensureModel$, fromOllama, fromOllamaChat, runTools$ } from '../../src/index.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { atSubscribe } from '../helpers.js';
 
 let server: TestServer;

@@ -6,7 +6,7 @@ import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { ProxyAgent } from 'undici';
 import { OllamaClient } from '../../src/client/client.js';
 import { collectText } from '../../src/operators/collectText.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { accepts, freePort } from '../nginx/nginx.js';
 
 // A real forward proxy between client and server: Debian's tinyproxy (installed by .ci/system-deps),

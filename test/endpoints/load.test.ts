@@ -1,12 +1,12 @@
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaError } from '../../src/core/errors.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 
 let server: TestServer;
 let client: OllamaClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ models: { llama: { tokens: ['Hi'] }, slow: { loadDelayMs: 200 }, broken: { status: 500, body: { error: 'out of memory' } } } });
+  server = await startTestServer({ models: { llama: { tokens: ['Hi'] }, slow: { loadDelayMs: 200 }, broken: { faults: { status: 500, body: { error: 'out of memory' } } } } });
   client = new OllamaClient({ host: server.url, model: 'llama' });
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { atSubscribe, ollamaError, settle } from '../helpers.js';
 
 let server: TestServer;

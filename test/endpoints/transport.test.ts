@@ -7,7 +7,7 @@ import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import type { FetchFunction } from '../../src/core/options.js';
 
 let server: TestServer;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
-import { startTestServer } from '../../src/testing/server.js';
+import { startTestServer } from '../../src/testing/server/index.js';
 import { spawnNode } from '../examples/spawn.js';
 
 // A model file far larger than what the upload may hold in memory: reading it whole would show.

@@ -1,6 +1,6 @@
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import type { FetchFunction } from '../../src/core/options.js';
 
 const KEY = 'test-key-123';

@@ -10,7 +10,7 @@ const server = useServer({
     tokens: (body) => (questions(body) === 1 ? Array.from({ length: 400 }, (_, i) => ` word${i}`) : ['Sure', '.']),
     tokenDelayMs: 5,
   },
-  missing: { status: 500, body: { error: 'out of memory' } },
+  missing: { faults: { status: 500, body: { error: 'out of memory' } } },
 });
 
 test('piped input: the simulated model answers each question, and from the whole history; exit ends the session', async () => {

@@ -10,7 +10,7 @@ const TIMINGS = /\n\n(\d+) tokens · first token after \d+ ms · [\d.]+ tokens\/
 const server = useServer({
   short: { tokens: ['Blue', ' light', ' scatters', ' most.'], tokenDelayMs: 20, loadDelayMs: 250 },
   loading: { tokens: ['never'], loadDelayMs: 30_000 },
-  failing: { tokens: ['Half', ' an', ' answer'], errorAfterTokens: 2, errorMessage: 'the GPU caught fire' },
+  failing: { tokens: ['Half', ' an', ' answer'], faults: { errorAfterTokens: 2, errorMessage: 'the GPU caught fire' } },
 });
 
 test('piped: plain text, no control codes, the timings, exit code 0', async () => {

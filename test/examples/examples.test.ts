@@ -23,7 +23,7 @@ const server = useServer({
   split: { tokens: ['Hello', ' wor', 'ld', ' again'] },
   endsWithNewline: { tokens: ['Done.', '\n'] },
   silent: { tokens: [] },
-  failing: { tokens: ['Half', ' an', ' answer'], errorAfterTokens: 2, errorMessage: 'the GPU caught fire' },
+  failing: { tokens: ['Half', ' an', ' answer'], faults: { errorAfterTokens: 2, errorMessage: 'the GPU caught fire' } },
   slow: { tokens: ['never'], loadDelayMs: 30_000 },
 });
 

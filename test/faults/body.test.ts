@@ -1,12 +1,12 @@
 import { DEFAULT_MAX_LINE_BYTES } from '../../src/protocol/ndjson.js';
-import type { ModelScript } from '../../src/testing/server.js';
+import type { ModelScript } from '../../src/testing/server/index.js';
 import { settle, texts } from '../helpers.js';
 import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 
 const line = (response: string, done = false) => JSON.stringify({ model: 'm', response, done }) + '\n';
 const DONE = JSON.stringify({ model: 'm', response: '', done: true, done_reason: 'stop', eval_count: 3 });
 /** Raw pieces are written one by one with a pause between, so each arrives as its own TCP read. */
-const pieces = (...raw: Array<string | Uint8Array>): ModelScript => ({ raw, rawDelayMs: 5 });
+const pieces = (...raw: Array<string | Uint8Array>): ModelScript => ({ faults: { raw, rawDelayMs: 5 } });
 
 const loop = loopback();
 afterEach(() => expectNothingLeftBehind(loop));
@@ -20,7 +20,7 @@ function generate(script: ModelScript) {
 
 describe('body faults', () => {
   it('an {"error"} line after HTTP 200: server, Ollama\'s message, the partial text kept', async () => {
-    const { values, error } = await generate({ tokens: ['par', 'tial', ' lost'], errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' });
+    const { values, error } = await generate({ tokens: ['par', 'tial', ' lost'], faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' } });
     expect(texts(values)).toBe('partial');
     expectFailure(error, { kind: 'server', partialText: 'partial' });
     expect((error as Error).message).toBe('CUDA error: out of memory');

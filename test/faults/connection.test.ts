@@ -4,8 +4,8 @@ import { afterRequestHead, expectFailure, expectNothingLeftBehind, loopback, sta
 
 const loop = loopback({
   models: {
-    resets: { tokens: ['par', 'tial', ' never'], resetAfterTokens: 2 },
-    ends: { tokens: ['par', 'tial', ' never'], endAfterTokens: 2 },
+    resets: { tokens: ['par', 'tial', ' never'], faults: { resetAfterTokens: 2 } },
+    ends: { tokens: ['par', 'tial', ' never'], faults: { endAfterTokens: 2 } },
     slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
   },
 }, { model: 'slow' });

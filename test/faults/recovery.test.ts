@@ -5,7 +5,7 @@ import { OllamaError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { resumable } from '../../src/operators/resumable.js';
 import { isRetryable, retryStream } from '../../src/operators/retryStream.js';
-import type { RecordedRequest, TestServer } from '../../src/testing/server.js';
+import type { RecordedRequest, TestServer } from '../../src/testing/server/index.js';
 import type { ChatRequest, GenerateRequest, StreamChunk } from '../../src/core/types.js';
 import { ollamaError, settle, texts } from '../helpers.js';
 import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
@@ -107,7 +107,7 @@ describe('retryStream in virtual time', () => {
 
 describe('retryStream against the test server', () => {
   it('retries 503s until the server answers, and streams the whole text once', async () => {
-    const busy = model({ tokens: STORY, status: 503, body: { error: 'server busy, please try again.  maximum pending requests exceeded' }, failuresBeforeSuccess: 2 });
+    const busy = model({ tokens: STORY, faults: { status: 503, body: { error: 'server busy, please try again.  maximum pending requests exceeded' } }, failuresBeforeSuccess: 2 });
     const { values, completed } = await settle(loop.client.generate$('x', { model: busy.name }).pipe(retryStream(fast)));
     expect(completed).toBe(true);
     expect(texts(values)).toBe(STORY_TEXT);
@@ -115,14 +115,14 @@ describe('retryStream against the test server', () => {
   });
 
   it('retries a connection reset before headers', async () => {
-    const flaky = model({ tokens: STORY, resetBeforeHeaders: true, failuresBeforeSuccess: 1 });
+    const flaky = model({ tokens: STORY, faults: { resetBeforeHeaders: true }, failuresBeforeSuccess: 1 });
     const last = await lastValueFrom(loop.client.chat$([{ role: 'user', content: 'x' }], { model: flaky.name }).pipe(retryStream(fast)));
     expect(last.done).toBe(true);
     expect(flaky.requests()).toHaveLength(2);
   });
 
   it('retries a model load past firstToken', async () => {
-    const cold = model({ tokens: STORY, loadDelayMs: 60_000, failuresBeforeSuccess: 1 });
+    const cold = model({ tokens: STORY, faults: { loadStallMs: 60_000 }, failuresBeforeSuccess: 1 });
     const { values } = await settle(loop.client.generate$('x', { model: cold.name, timeouts: { firstToken: 400 } }).pipe(retryStream(fast)));
     expect(texts(values)).toBe(STORY_TEXT);
     expect(cold.requests().map((r) => Boolean(r.disconnectedAt))).toEqual([true, false]);
@@ -135,7 +135,7 @@ describe('retryStream against the test server', () => {
   });
 
   it('does not retry a stream that failed after its first chunk', async () => {
-    const broken = model({ tokens: STORY, errorAfterTokens: 2, failuresBeforeSuccess: 1 });
+    const broken = model({ tokens: STORY, faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 1 });
     const { values, error } = await settle(loop.client.generate$('x', { model: broken.name }).pipe(retryStream(fast)));
     expect(texts(values)).toBe('Once upon');
     expectFailure(error, { kind: 'server', partialText: 'Once upon' });
@@ -157,7 +157,7 @@ describe('retryStream against the test server', () => {
 describe('resumable', () => {
   it('continues a generate stream that failed mid-way with the prompt plus the partial text, raw', async () => {
     const prompt = 'Tell me a story. ';
-    const story = model({ tokens: storyteller(prompt), errorAfterTokens: 3, failuresBeforeSuccess: 1 });
+    const story = model({ tokens: storyteller(prompt), faults: { errorAfterTokens: 3 }, failuresBeforeSuccess: 1 });
     const request: GenerateRequest = { model: story.name, prompt, context: [1, 2, 3], options: { temperature: 0 } };
     const { values, completed } = await settle(resumable(request, (next) => loop.client.generate$(next), fast));
     expect(completed).toBe(true);
@@ -169,7 +169,7 @@ describe('resumable', () => {
   });
 
   it('continues a chat stream cut by a reset with a trailing assistant message', async () => {
-    const story = model({ tokens: storyteller(''), resetAfterTokens: 4, failuresBeforeSuccess: 1 });
+    const story = model({ tokens: storyteller(''), faults: { resetAfterTokens: 4 }, failuresBeforeSuccess: 1 });
     const request: ChatRequest = { model: story.name, messages: [{ role: 'user', content: 'Tell me a story.' }] };
     const { values, completed } = await settle(resumable(request, (next) => loop.client.chat$(next), fast));
     expect(completed).toBe(true);
@@ -181,7 +181,7 @@ describe('resumable', () => {
   });
 
   it('sends the request again as it was when a thinking model drops before any answer text', async () => {
-    const thinker = model({ thinking: ['Let', ' me', ' think'], tokens: ['42'], resetAfterTokens: 1, failuresBeforeSuccess: 1 });
+    const thinker = model({ thinking: ['Let', ' me', ' think'], tokens: ['42'], faults: { resetAfterTokens: 1 }, failuresBeforeSuccess: 1 });
     const request: ChatRequest = { model: thinker.name, messages: [{ role: 'user', content: '6 × 7?' }] };
     const { values, completed } = await settle(resumable(request, (next) => loop.client.chat$(next).pipe(retryStream(fast)), fast));
     expect(completed).toBe(true);
@@ -190,7 +190,7 @@ describe('resumable', () => {
   });
 
     it('extends an assistant message the request already ended with', async () => {
-    const story = model({ tokens: storyteller(''), errorAfterTokens: 2, failuresBeforeSuccess: 1 });
+    const story = model({ tokens: storyteller(''), faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 1 });
     const request: ChatRequest = {
       model: story.name,
       messages: [
@@ -208,7 +208,7 @@ describe('resumable', () => {
 
   it('carries all the text so far into each resume, and into the error when resumes run out', async () => {
     const prompt = 'p: ';
-    const story = model({ tokens: storyteller(prompt), errorAfterTokens: 2, failuresBeforeSuccess: 3 });
+    const story = model({ tokens: storyteller(prompt), faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 3 });
     const { values, error } = await settle(resumable({ model: story.name, prompt }, (next) => loop.client.generate$(next), { count: 2, delay: 1 }));
     expect(texts(values)).toBe('Once upon a time, a');
     expectFailure(error, { kind: 'server', partialText: 'Once upon a time, a' });
@@ -216,26 +216,26 @@ describe('resumable', () => {
   });
 
   it('does not resume a failure no new request can fix, nor one before any text', async () => {
-    const garbled = model({ raw: [`${JSON.stringify({ response: 'Hi', done: false })}\n`, '{"response": 1}\n'] });
+    const garbled = model({ faults: { raw: [`${JSON.stringify({ response: 'Hi', done: false })}\n`, '{"response": 1}\n'] } });
     const { values, error } = await settle(resumable({ model: garbled.name, prompt: 'x' }, (next) => loop.client.generate$(next), fast));
     expect(texts(values)).toBe('Hi');
     expectFailure(error, { kind: 'protocol', partialText: 'Hi' });
     expect(garbled.requests()).toHaveLength(1);
 
-    const down = model({ status: 500, body: { error: 'llama runner process has terminated' }, failuresBeforeSuccess: 1 });
+    const down = model({ faults: { status: 500, body: { error: 'llama runner process has terminated' } }, failuresBeforeSuccess: 1 });
     const early = await ollamaError(resumable({ model: down.name, prompt: 'x' }, (next) => loop.client.generate$(next), fast));
     expectFailure(early, { kind: 'server', statusCode: 500, partialText: '' });
     expect(down.requests()).toHaveLength(1);
   });
 
   it('composes with retryStream for failures before the first token of any attempt', async () => {
-    const down = model({ tokens: STORY, status: 500, body: { error: 'llama runner process has terminated' }, failuresBeforeSuccess: 1 });
+    const down = model({ tokens: STORY, faults: { status: 500, body: { error: 'llama runner process has terminated' } }, failuresBeforeSuccess: 1 });
     const { values } = await settle(resumable({ model: down.name, prompt: 'x' }, (next) => loop.client.generate$(next).pipe(retryStream(fast)), fast));
     expect(texts(values)).toBe(STORY_TEXT);
   });
 
   it('passes the attempt number to send, e.g. to fail over to another client', async () => {
-    const story = model({ tokens: storyteller(''), errorAfterTokens: 1, failuresBeforeSuccess: 1 });
+    const story = model({ tokens: storyteller(''), faults: { errorAfterTokens: 1 }, failuresBeforeSuccess: 1 });
     const attempts: number[] = [];
     await lastValueFrom(
       resumable(

@@ -1,21 +1,21 @@
 // Case 5: a server that echoes the client's credentials must not get them into any error text.
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaError } from '../../src/core/errors.js';
-import type { ModelScript } from '../../src/testing/server.js';
+import type { ModelScript } from '../../src/testing/server/index.js';
 import { settle } from '../helpers.js';
 import { expectNothingLeftBehind, loopback } from './support.js';
 
 const TOKEN = 'SECRET123-token-abcdef';
 const KEY = 'k3y-0f-the-proxy-987';
 const line = (response: string) => JSON.stringify({ model: 'm', response, done: false }) + '\n';
-const raw = (...pieces: string[]): ModelScript => ({ raw: pieces, rawDelayMs: 2 });
+const raw = (...pieces: string[]): ModelScript => ({ faults: { raw: pieces, rawDelayMs: 2 } });
 
 const loop = loopback(
   {
     models: {
-      json401: { status: 401, body: { error: `unauthorized: got Bearer ${TOKEN}`, signin_url: `https://ollama.com/connect?t=${TOKEN}` } },
-      html502: { status: 502, body: `<html><head><title>bad key ${KEY} for ${TOKEN}</title></head></html>` },
-      text403: { status: 403, body: `forbidden: ${TOKEN}`, contentType: 'text/plain' },
+      json401: { faults: { status: 401, body: { error: `unauthorized: got Bearer ${TOKEN}`, signin_url: `https://ollama.com/connect?t=${TOKEN}` } } },
+      html502: { faults: { status: 502, body: `<html><head><title>bad key ${KEY} for ${TOKEN}</title></head></html>` } },
+      text403: { faults: { status: 403, body: `forbidden: ${TOKEN}`, contentType: 'text/plain' } },
       errorLine: raw(line('a'), `{"error":"key ${KEY} was revoked"}\n`),
       notJson: raw(line('a'), `oops Bearer ${TOKEN} oops\n`),
       perCall: raw(line('a'), 'bad token per-call-token-5555\n'),

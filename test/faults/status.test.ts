@@ -6,10 +6,10 @@ const SIGNIN_URL = 'https://ollama.com/connect?name=test-box&key=c3NoLWVkMjU1MTk
 
 const loop = loopback({
   models: {
-    refused: { status: 400, body: { error: 'invalid format: expected "json" or a valid JSON schema' } },
-    crashed: { status: 500, body: { error: 'llama runner process has terminated: exit status 2' } },
-    gateway: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>' },
-    cloud: { status: 401, body: { error: 'unauthorized', signin_url: SIGNIN_URL } },
+    refused: { faults: { status: 400, body: { error: 'invalid format: expected "json" or a valid JSON schema' } } },
+    crashed: { faults: { status: 500, body: { error: 'llama runner process has terminated: exit status 2' } } },
+    gateway: { faults: { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>' } },
+    cloud: { faults: { status: 401, body: { error: 'unauthorized', signin_url: SIGNIN_URL } } },
   },
 }, { headers: { Authorization: `Bearer ${TOKEN}` } });
 afterEach(() => expectNothingLeftBehind(loop));

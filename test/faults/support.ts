@@ -2,7 +2,7 @@ import { createHook } from 'node:async_hooks';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { OllamaClient } from '../../src/client/client.js';
 import type { OllamaClientOptions } from '../../src/core/options.js';
-import { type TestServer, type TestServerOptions, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, type TestServerOptions, startTestServer } from '../../src/testing/server/index.js';
 
 /**
  * Watches the timers this file's tests create (jest's own are not theirs), so a test can assert that

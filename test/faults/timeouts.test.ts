@@ -4,7 +4,7 @@ import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 const loop = loopback({
   models: {
     loading: { tokens: ['late'], loadDelayMs: 60_000 },
-    stalls: { tokens: ['a', 'b', 'c'], stall: { afterTokens: 2, ms: 60_000 } },
+    stalls: { tokens: ['a', 'b', 'c'], faults: { stall: { afterTokens: 2, ms: 60_000 } } },
     endless: { tokens: Array.from({ length: 1_000 }, (_, i) => `${i} `), tokenDelayMs: 5 },
   },
 });

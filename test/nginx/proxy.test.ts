@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Subject, lastValueFrom, takeUntil, tap } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
-import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { settle, texts } from '../helpers.js';
 import { describeUnless } from '../skips.js';

@@ -10,7 +10,7 @@ import { throttleChunks } from '../../src/operators/throttleChunks.js';
 import { typewriter } from '../../src/operators/typewriter.js';
 import { fromOllama } from '../../src/sources/fromOllama.js';
 import { fromOllamaChat } from '../../src/sources/fromOllamaChat.js';
-import { type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { texts } from '../helpers.js';
 
 let server: TestServer;
@@ -24,7 +24,7 @@ beforeAll(async () => {
       emoji: { tokens: ['Thumbs ', '\u{1F44D}', '\u{1F3FD}', ' and caf', 'e\u0301'], tokenDelayMs: 2 },
       thinker: { thinking: ['Let me ', 'check.'], tokens: ['Calling', ' a tool'], toolCalls: [weather] },
       slow: { tokens: ['a', 'b', 'c', 'd', 'e', 'f'], tokenDelayMs: 40 },
-      broken: { tokens: ['par', 'tial', ' text'], errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' },
+      broken: { tokens: ['par', 'tial', ' text'], faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' } },
     },
   });
   client = new OllamaClient({ host: server.url, model: 'tiny' });

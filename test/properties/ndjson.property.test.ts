@@ -85,7 +85,7 @@ describe('NDJSON decoding end to end, through TCP', () => {
         async ({ chat, bytes, cuts }) => {
           const model = `split-${run++}`;
           const pieces = split(bytes, [...new Set(cuts)].sort((a, b) => a - b));
-          loop.server.setModel(model, { raw: pieces, rawDelayMs: 1 });
+          loop.server.setModel(model, { faults: { raw: pieces, rawDelayMs: 1 } });
           const source = chat ? loop.client.chat$([{ role: 'user', content: 'x' }], { model }) : loop.client.generate$('x', { model });
           const { values, error, completed } = await settle<StreamChunk>(source);
           expect(error).toBeUndefined();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { type Subscription, take } from 'rxjs';
+import type { ModelScript } from '../../src/testing/server/index.js';
 import { expectNothingLeftBehind, loopback } from '../faults/support.js';
 
 const MAX_CONNECTIONS = 3;
@@ -7,8 +8,8 @@ const MODELS = {
   fast: { tokens: ['a', 'b', 'c'] },
   slow: { tokens: ['s', 'l', 'o', 'w'], tokenDelayMs: 4 },
   loading: { tokens: ['late'], loadDelayMs: 15 },
-  stalling: { tokens: ['x', 'y'], stall: { afterTokens: 1, ms: 20 } },
-};
+  stalling: { tokens: ['x', 'y'], faults: { stall: { afterTokens: 1, ms: 20 } } },
+} satisfies Record<string, ModelScript>;
 const FULL_TEXT: Record<string, string> = { fast: 'abc', slow: 'slow', loading: 'late', stalling: 'xy' };
 type Model = keyof typeof MODELS;
 

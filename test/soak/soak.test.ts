@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { type Observable, lastValueFrom, take } from 'rxjs';
 import { OllamaClient } from '../../src/client/client.js';
 import { collectText } from '../../src/operators/collectText.js';
-import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server.js';
+import { type RecordedRequest, type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { expectNothingLeftBehind, watchTimers } from '../faults/support.js';
 
 // A real gc() without --expose-gc on jest's command line: heap figures then measure what is live.
