@@ -45,10 +45,13 @@ async function fanOut(name: string, read: (prompt: string) => Promise<Received>)
   let live = 0;
   const sample = setInterval(() => (peak = Math.max(peak, heapUsed())), HEAP_SAMPLE_MS);
   // Halfway through, every stream is open: a full GC there leaves what they hold, garbage aside.
-  const halfway = setTimeout(() => {
-    gc();
-    live = heapUsed() - before;
-  }, (SECONDS * 1000) / 2);
+  const halfway = setTimeout(
+    () => {
+      gc();
+      live = heapUsed() - before;
+    },
+    (SECONDS * 1000) / 2,
+  );
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const received = await Promise.all(prompts.map(read));
@@ -60,7 +63,9 @@ async function fanOut(name: string, read: (prompt: string) => Promise<Received>)
   received.forEach((answer, i) => {
     const length = fanoutTokens(prompts[i]!).join('').length;
     if (answer.chunks !== TOKENS + 1 || answer.textLength !== length) {
-      throw new Error(`${name}: stream ${i} got ${answer.chunks} chunks, ${answer.textLength} characters; expected ${TOKENS + 1}, ${length}`);
+      throw new Error(
+        `${name}: stream ${i} got ${answer.chunks} chunks, ${answer.textLength} characters; expected ${TOKENS + 1}, ${length}`,
+      );
     }
   });
   return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, chunks: STREAMS * (TOKENS + 1), heapGrowth: peak - before, heapPeak: peak, live };
@@ -83,7 +88,8 @@ export async function measureFanOut(host: string): Promise<Row[]> {
   const rxRun = best('rx');
   const rawRun = best('raw');
   const perChunk = (run: FanOut) => (run.cpuMs / run.chunks) * 1000;
-  const describe = (run: FanOut) => `${perChunk(run).toFixed(2)} µs CPU a chunk, ${(run.cpuMs / 1000).toFixed(1)} s CPU in ${(run.wallMs / 1000).toFixed(1)} s`;
+  const describe = (run: FanOut) =>
+    `${perChunk(run).toFixed(2)} µs CPU a chunk, ${(run.cpuMs / 1000).toFixed(1)} s CPU in ${(run.wallMs / 1000).toFixed(1)} s`;
   const cpuRatio = perChunk(rxRun) / perChunk(rawRun);
   const heap = mostHeap('rx') / MB;
   const load = `${STREAMS.toLocaleString('en')} concurrent streams, ${1000 / FANOUT_TOKEN_DELAY_MS} tokens/s each for ${SECONDS} s`;

@@ -14,7 +14,13 @@ import { type Row, machine, ms, table, times } from './table.js';
 /** An answer of `items` objects, cut into chunks of about four characters, as tokens are. */
 function answer(items: number): { text: string; chunks: StreamChunk[] } {
   const value = {
-    items: Array.from({ length: items }, (_, i) => ({ id: i, name: `item number ${i}`, tags: ['a', 'b'], ok: i % 2 === 0, price: i * 1.25 })),
+    items: Array.from({ length: items }, (_, i) => ({
+      id: i,
+      name: `item number ${i}`,
+      tags: ['a', 'b'],
+      ok: i % 2 === 0,
+      price: i * 1.25,
+    })),
   };
   const text = JSON.stringify(value);
   const pieces = text.match(/[\s\S]{1,4}/g)!;
@@ -42,18 +48,42 @@ async function measure(items: number, rounds: number) {
       }
     },
   });
-  return { chars: text.length, chunks: chunks.length, parseOnce: median(samples.parseOnce), partialJson: median(samples.partialJson), reparse: median(samples.reparse) };
+  return {
+    chars: text.length,
+    chunks: chunks.length,
+    parseOnce: median(samples.parseOnce),
+    partialJson: median(samples.partialJson),
+    reparse: median(samples.reparse),
+  };
 }
 
 const small = await measure(50, 9);
 const large = await measure(800, 3);
 const rows: Row[] = [small, large].flatMap((run): Row[] => [
-  { figure: `partialJson, ${run.chars} chars in ${run.chunks} chunks`, measured: ms(run.partialJson), compare: `JSON.parse once ${ms(run.parseOnce)}`, ratio: times(run.partialJson / run.parseOnce) },
-  { figure: `re-parse per chunk, ${run.chars} chars`, measured: ms(run.reparse), compare: `partialJson ${ms(run.partialJson)}`, ratio: times(run.reparse / run.partialJson) },
+  {
+    figure: `partialJson, ${run.chars} chars in ${run.chunks} chunks`,
+    measured: ms(run.partialJson),
+    compare: `JSON.parse once ${ms(run.parseOnce)}`,
+    ratio: times(run.partialJson / run.parseOnce),
+  },
+  {
+    figure: `re-parse per chunk, ${run.chars} chars`,
+    measured: ms(run.reparse),
+    compare: `partialJson ${ms(run.partialJson)}`,
+    ratio: times(run.reparse / run.partialJson),
+  },
 ]);
 rows.push(
-  { figure: 'partialJson: large over small', measured: times(large.partialJson / small.partialJson), compare: `text ${times(large.chars / small.chars)} longer` },
-  { figure: 're-parse per chunk: large over small', measured: times(large.reparse / small.reparse), compare: `text ${times(large.chars / small.chars)} longer` },
+  {
+    figure: 'partialJson: large over small',
+    measured: times(large.partialJson / small.partialJson),
+    compare: `text ${times(large.chars / small.chars)} longer`,
+  },
+  {
+    figure: 're-parse per chunk: large over small',
+    measured: times(large.reparse / small.reparse),
+    compare: `text ${times(large.chars / small.chars)} longer`,
+  },
 );
 console.log(`\n${machine()}\n`);
 console.log(table(rows));

@@ -14,7 +14,10 @@ import { measureFirstToken } from './firstToken.js';
 import { type Row, machine, table } from './table.js';
 import { measureThroughput } from './throughput.js';
 
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (section: string) => !only || only.includes(section);
 
 const server = await startBenchServer();

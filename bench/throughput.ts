@@ -40,7 +40,10 @@ const READ_MODES: Record<ReadMode, string> = {
 const BATCHED_READ_MODES: ReadMode[] = ['paused', 'dispatch'];
 
 export async function measureThroughput(host: string, proxyHost: string | undefined): Promise<Row[]> {
-  const raws = Object.fromEntries(Object.keys(READ_MODES).map((mode) => [mode, new RawUndici(host, mode as ReadMode)])) as Record<ReadMode, RawUndici>;
+  const raws = Object.fromEntries(Object.keys(READ_MODES).map((mode) => [mode, new RawUndici(host, mode as ReadMode)])) as Record<
+    ReadMode,
+    RawUndici
+  >;
   const rx = new RxClient(host);
   const rxFetch = new RxClient(host, 'fetch');
   const ollama = new OllamaPackage(host);
@@ -84,10 +87,22 @@ export async function measureThroughput(host: string, proxyHost: string | undefi
   await alternate(2, contenders); // warm-up: JIT, connections
   measuring = true;
   const wall = await alternate(ROUNDS, contenders);
-  await Promise.all([...Object.values(raws).map((raw) => raw.close()), rx.close(), rxFetch.close(), rawProxied?.close(), rxProxied?.close()]);
+  await Promise.all([
+    ...Object.values(raws).map((raw) => raw.close()),
+    rx.close(),
+    rxFetch.close(),
+    rawProxied?.close(),
+    rxProxied?.close(),
+  ]);
   if (process.env.BENCH_DEBUG) {
     for (const name of Object.keys(runs)) {
-      console.error(name.padEnd(22), 'wall', wall[name]!.map((v) => v.toFixed(0)).join(' '), '| cpu', cpu[name]!.map((v) => v.toFixed(0)).join(' '));
+      console.error(
+        name.padEnd(22),
+        'wall',
+        wall[name]!.map((v) => v.toFixed(0)).join(' '),
+        '| cpu',
+        cpu[name]!.map((v) => v.toFixed(0)).join(' '),
+      );
     }
   }
 
@@ -97,7 +112,8 @@ export async function measureThroughput(host: string, proxyHost: string | undefi
   const bestWall = (name: string) => Math.min(...wall[name]!);
   const bestCpu = (name: string) => Math.min(...cpu[name]!);
   const fastest = (names: string[]) => names.reduce((best, name) => (bestCpu(name) < bestCpu(best) ? name : best));
-  const describe = (name: string) => `${rate((LINES / bestWall(name)) * 1000)}, ${((bestCpu(name) / LINES) * 1000).toFixed(2)} µs CPU a chunk`;
+  const describe = (name: string) =>
+    `${rate((LINES / bestWall(name)) * 1000)}, ${((bestCpu(name) / LINES) * 1000).toFixed(2)} µs CPU a chunk`;
   /** `target` on CPU alone, or on CPU and wall. */
   const versus = (name: string, other: string, label: string, target?: { ratio: number; wallToo?: boolean }): Row => {
     const cpuRatio = bestCpu(other) / bestCpu(name);
@@ -121,9 +137,18 @@ export async function measureThroughput(host: string, proxyHost: string | undefi
   const batchedLabel = `the limit, raw undici ${READ_MODES[batchedLimit.slice(12) as ReadMode]}, same bytes`;
   const size = `${BIG_TOKENS / 1000}k-token stream`;
   const rows: Row[] = [
-    { ...versus('fromOllama', limit, limitLabel, { ratio: 0.9, wallToo: true }), figure: `fromOllama, ${size}, one HTTP chunk per line (Ollama's framing)` },
-    { ...versus('fromOllama', 'ollama', 'the `ollama` package', { ratio: 2, wallToo: true }), figure: 'fromOllama vs the `ollama` package, same stream' },
-    { ...versus('batchedFromOllama', batchedLimit, batchedLabel, { ratio: 0.9, wallToo: true }), figure: `fromOllama, ${size} in 64 kB chunks` },
+    {
+      ...versus('fromOllama', limit, limitLabel, { ratio: 0.9, wallToo: true }),
+      figure: `fromOllama, ${size}, one HTTP chunk per line (Ollama's framing)`,
+    },
+    {
+      ...versus('fromOllama', 'ollama', 'the `ollama` package', { ratio: 2, wallToo: true }),
+      figure: 'fromOllama vs the `ollama` package, same stream',
+    },
+    {
+      ...versus('batchedFromOllama', batchedLimit, batchedLabel, { ratio: 0.9, wallToo: true }),
+      figure: `fromOllama, ${size} in 64 kB chunks`,
+    },
   ];
   rows.push({
     ...versus('fetchFromOllama', 'ollama', 'the `ollama` package (also over fetch)'),

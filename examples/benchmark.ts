@@ -28,6 +28,8 @@ export async function main(io: ExampleIO): Promise<void> {
       `               ${timings.tokens} tokens in ${timings.chunks} chunks${rate}\n`,
   );
   if (ollama.simulated) {
-    io.stdout.write('\n(The simulated model pauses SIMULATED_LOAD_MS on every request, so both figures include a load: measure a real Ollama.)\n');
+    io.stdout.write(
+      '\n(The simulated model pauses SIMULATED_LOAD_MS on every request, so both figures include a load: measure a real Ollama.)\n',
+    );
   }
 }

@@ -28,7 +28,15 @@ import {
   tap,
   zip,
 } from 'rxjs';
-import { type StreamChunk, type StreamTimings, countTokens, firstTokenLatency, fromOllama, streamTimings, typewriter } from '../src/index.js';
+import {
+  type StreamChunk,
+  type StreamTimings,
+  countTokens,
+  firstTokenLatency,
+  fromOllama,
+  streamTimings,
+  typewriter,
+} from '../src/index.js';
 import { type ExampleIO, type Output, openWithPrompt } from './support.js';
 
 export const summary = 'The showcase: an answer typing in under a live status line; Ctrl-C cancels';

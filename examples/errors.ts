@@ -35,7 +35,5 @@ export const main = streamingExample('Why is the sky blue?', (prompt, client) =>
     { title: 'A first-token timeout of 1 ms', request: { prompt }, options: { client, timeouts: { firstToken: 1 } } },
     { title: 'A request with a bad option', request: { prompt }, options: { client, timeouts: { idle: -1 } } },
   ];
-  return from(attempts).pipe(
-    concatMap(({ title, request, options }) => concat(of(`${title}:\n  `), answer$(request, options), of('\n'))),
-  );
+  return from(attempts).pipe(concatMap(({ title, request, options }) => concat(of(`${title}:\n  `), answer$(request, options), of('\n'))));
 });

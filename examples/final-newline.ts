@@ -2,7 +2,8 @@ import { type MonoTypeOperatorFunction, connect, filter, last, map, merge } from
 import { fromOllama } from '../src/index.js';
 import { streamingExample } from './support.js';
 
-export const summary = 'Missing final newline: end the printed answer with exactly one newline, so the shell prompt starts on a line of its own';
+export const summary =
+  'Missing final newline: end the printed answer with exactly one newline, so the shell prompt starts on a line of its own';
 
 /** Appends a newline after the text unless its last piece already ends with one. */
 export function endWithNewline(): MonoTypeOperatorFunction<string> {

@@ -52,9 +52,7 @@ class ConsoleHandler extends StreamHandler {
 
 /** Feeds `source` to `handler`; resolves when the stream has ended: whether it completed. */
 function handle(source: Observable<StreamChunk>, handler: StreamHandler): Promise<boolean> {
-  return new Promise((resolve) =>
-    source.pipe(tap({ complete: () => resolve(true), error: () => resolve(false) })).subscribe(handler),
-  );
+  return new Promise((resolve) => source.pipe(tap({ complete: () => resolve(true), error: () => resolve(false) })).subscribe(handler));
 }
 
 /** Exits 1 when the stream failed: the handler has already said why. */

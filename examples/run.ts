@@ -35,9 +35,7 @@ async function run([name, ...args]: string[]): Promise<number> {
 }
 
 async function listing(): Promise<string> {
-  const summaries = await Promise.all(
-    EXAMPLES.map(async (name) => ((await import(`./${name}.js`)) as { summary: string }).summary),
-  );
+  const summaries = await Promise.all(EXAMPLES.map(async (name) => ((await import(`./${name}.js`)) as { summary: string }).summary));
   const width = Math.max(...EXAMPLES.map((name) => name.length));
   return EXAMPLES.map((name, i) => `  ${name.padEnd(width)}  ${summaries[i]}\n`).join('');
 }

@@ -5,7 +5,14 @@
  */
 import { NEVER, type Observable, lastValueFrom, takeUntil, tap } from 'rxjs';
 import { OllamaClient } from '../src/index.js';
-import { type ModelScript, SIMULATED_MODEL, type SimulatedPace, type TestServer, simulatedModel, startTestServer } from '../src/testing/index.js';
+import {
+  type ModelScript,
+  SIMULATED_MODEL,
+  type SimulatedPace,
+  type TestServer,
+  simulatedModel,
+  startTestServer,
+} from '../src/testing/index.js';
 
 export { SIMULATED_MODEL };
 
@@ -148,7 +155,13 @@ export function streamingExample(fallback: string, answer$: (prompt: string, cli
  * the reader of stdout goes away it unsubscribes, which aborts the request, and resolves.
  */
 export async function print(io: ExampleIO, text$: Observable<string>): Promise<void> {
-  await lastValueFrom(text$.pipe(takeUntil(io.outputClosed ?? NEVER), tap((text) => text && io.stdout.write(text))), { defaultValue: '' });
+  await lastValueFrom(
+    text$.pipe(
+      takeUntil(io.outputClosed ?? NEVER),
+      tap((text) => text && io.stdout.write(text)),
+    ),
+    { defaultValue: '' },
+  );
 }
 
 /** A failure as the one line the runner prints. */

@@ -36,7 +36,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--json')) console.log(JSON.stringify(size));
   else {
     const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
-    console.log(`fromOllama + collectText for browsers, without rxjs: ${kB(size.gzippedBytes)} min+gzip (${kB(size.minifiedBytes)} minified)`);
+    console.log(
+      `fromOllama + collectText for browsers, without rxjs: ${kB(size.gzippedBytes)} min+gzip (${kB(size.minifiedBytes)} minified)`,
+    );
     console.log(`bundled packages: ${size.packages.join(', ')}`);
   }
 }

@@ -26,8 +26,12 @@ import { OllamaChatService } from './ollama-chat.service';
       <li class="assistant" data-testid="answer" [class.streaming]="chat.streaming()">{{ chat.answer() }}</li>
     </ol>
     <p class="stats">
-      <span><output data-testid="tokens">{{ chat.tokens() }}</output> tokens</span>
-      <span>first token after <output data-testid="latency">{{ latency() }}</output></span>
+      <span
+        ><output data-testid="tokens">{{ chat.tokens() }}</output> tokens</span
+      >
+      <span
+        >first token after <output data-testid="latency">{{ latency() }}</output></span
+      >
     </p>
     @if (chat.error(); as error) {
       <p class="error" data-testid="error" role="alert">{{ kindOf(error) }}: {{ error.message }}</p>

@@ -12,8 +12,5 @@ import { OLLAMA_CLIENT } from './ollama-chat.service';
 const model = new URLSearchParams(location.search).get('model') ?? undefined;
 
 bootstrapApplication(ChatComponent, {
-  providers: [
-    provideZonelessChangeDetection(),
-    { provide: OLLAMA_CLIENT, useValue: new OllamaClient({ host: location.origin, model }) },
-  ],
+  providers: [provideZonelessChangeDetection(), { provide: OLLAMA_CLIENT, useValue: new OllamaClient({ host: location.origin, model }) }],
 }).catch((error: unknown) => console.error(error));

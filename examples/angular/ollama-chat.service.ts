@@ -1,27 +1,7 @@
 import { Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import {
-  EMPTY,
-  Observable,
-  Subject,
-  catchError,
-  connect,
-  defer,
-  finalize,
-  ignoreElements,
-  merge,
-  switchMap,
-  tap,
-} from 'rxjs';
-import {
-  type ChatMessage,
-  OllamaClient,
-  countTokens,
-  firstTokenLatency,
-  fromOllamaChat,
-  scanText,
-  typewriter,
-} from 'ollama-rx';
+import { EMPTY, Observable, Subject, catchError, connect, defer, finalize, ignoreElements, merge, switchMap, tap } from 'rxjs';
+import { type ChatMessage, OllamaClient, countTokens, firstTokenLatency, fromOllamaChat, scanText, typewriter } from 'ollama-rx';
 
 /** The Ollama server the chat talks to. Provide your own client for another host, model or headers. */
 export const OLLAMA_CLIENT = new InjectionToken<OllamaClient>('OllamaClient', {
@@ -148,7 +128,11 @@ export class OllamaChatService {
 
 /** A side reader's values are already in its signal, and its failure is the text reader's to report. */
 function quietly<T>(): (source: Observable<T>) => Observable<never> {
-  return (source) => source.pipe(ignoreElements(), catchError(() => EMPTY));
+  return (source) =>
+    source.pipe(
+      ignoreElements(),
+      catchError(() => EMPTY),
+    );
 }
 
 function asError(error: unknown): Error {
