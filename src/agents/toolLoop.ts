@@ -16,6 +16,8 @@ export interface ToolContext {
 }
 
 /** A function the model may call: its description and JSON schema go to the model, `execute` runs it. */
+// `any` by default: each tool declares its own arguments, which the model's JSON call cannot be checked against here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Tool<Args = any> {
   description?: string;
   /** A JSON schema of the arguments object, e.g. `{ type: 'object', properties: { city: { type: 'string' } } }`. */
@@ -45,7 +47,7 @@ export interface ToolLoopOptions {
   toolErrors?: 'report' | 'fail';
 }
 
-export const DEFAULT_MAX_STEPS = 8;
+const DEFAULT_MAX_STEPS = 8;
 
 /**
  * The tool-calling loop of one subscription: ask, run the round's calls in parallel, answer each
@@ -83,7 +85,7 @@ function runLoop(client: AgentClient, request: ChatRequest | ChatMessage[], tool
         messages.push(assistant);
         const calls = assistant.tool_calls ?? [];
         if (!calls.length) return of(done(messages, answer.text, 'answer'));
-        const results: ChatMessage[] = new Array(calls.length);
+        const results = new Array<ChatMessage>(calls.length);
         return concat(
           from(calls.map((call): ToolEvent => ({ type: 'tool-call', call }))),
           merge(...calls.map((call, i) => runCall(tools, call, options.toolErrors ?? 'report', (message) => (results[i] = message)))),
@@ -119,7 +121,7 @@ function toolDefinitions(tools: Tools): ToolDefinition[] {
   }
   return Object.entries(tools).map(([name, tool]) => {
     if (typeof tool?.execute !== 'function') {
-      throw new OllamaConfigError(`Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue(tool && tool.execute)})`);
+      throw new OllamaConfigError(`Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue((tool as { execute?: unknown } | null)?.execute)})`);
     }
     const definition: ToolDefinition = { type: 'function', function: { name, parameters: tool.parameters } };
     if (tool.description !== undefined) definition.function.description = tool.description;

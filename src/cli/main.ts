@@ -3,7 +3,7 @@
 import { fromEvent } from 'rxjs';
 import { run } from './run.js';
 
-run(process.argv.slice(2), {
+void run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

@@ -10,7 +10,7 @@ import { serve } from './serve.js';
 import type { CliIO } from './io.js';
 
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 export const HELP = `Usage: ollama-rx [options] <prompt…>
        ollama-rx pull <model>
@@ -134,6 +134,6 @@ function parsePort(value: string): number {
 function describe(error: unknown): string {
   if (error instanceof UsageError) return `${error.message}. Try: ollama-rx --help`;
   const missing = error instanceof OllamaError && error.kind === 'model_not_found' && /model ['"]?([^'"]+)['"]? not found/.exec(error.message)?.[1];
-  if (missing) return `${(error as OllamaError).message}. Install it with: ollama-rx pull ${missing}`;
+  if (missing) return `${error.message}. Install it with: ollama-rx pull ${missing}`;
   return error instanceof Error ? error.message : String(error);
 }

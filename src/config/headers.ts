@@ -6,7 +6,7 @@ import { validateHeaders } from './options.js';
  * auth scheme (`Bearer abc…`), its credential alone, which is what servers tend to echo. Longest
  * first, so a whole value is replaced before its parts.
  */
-export function secretsOf(values: readonly string[]): string[] {
+function secretsOf(values: readonly string[]): string[] {
   const secrets = new Set<string>();
   for (const value of values) {
     const trimmed = value.trim();
@@ -21,10 +21,10 @@ const MIN_CREDENTIAL_CHARS = 4;
 
 
 /** Headers whose values are always secrets. */
-export const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization'];
+const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization'];
 
 /** HTTP header names are case-insensitive; one spelling lets a caller's header replace a default. */
-export function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) result[name.toLowerCase()] = value;
   return result;

@@ -2,9 +2,9 @@ import { OllamaError } from '../core/errors.js';
 import type { TransportResponse } from './transport.js';
 
 /** Of an error answer only a prefix is read: enough for any `{"error"}` or page title. */
-export const ERROR_BODY_BYTES = 64 * 1024;
+const ERROR_BODY_BYTES = 64 * 1024;
 /** The longest wait for an error answer's body (phase limits may cut it shorter); then what came is used. */
-export const ERROR_BODY_WAIT_MS = 1_000;
+const ERROR_BODY_WAIT_MS = 1_000;
 
 /**
  * The first `ERROR_BODY_BYTES` of an error answer, as text: a 200 MB error page costs no more than

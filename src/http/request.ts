@@ -63,7 +63,7 @@ export interface LineReading<T> {
  * and the stream completes at the latest then; waiting briefly for the body's end keeps the socket
  * for the next request, which an abort would destroy.
  */
-export const DONE_GRACE_MS = 100;
+const DONE_GRACE_MS = 100;
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/x-ndjson, application/json' };
 

@@ -67,7 +67,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
   }
 
   private readonly abort = () => {
-    if (this.controller) this.controller.abort(this.signal.reason);
+    if (this.controller) this.controller.abort(this.signal.reason as Error);
     // Still connecting: undici has no way to abort a request before it has a socket, and aborts it
     // as it gets one (onRequestStart), unsent. The caller need not wait for that.
     else this.reject(this.signal.reason);
@@ -75,7 +75,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.signal.aborted) controller.abort(this.signal.reason);
+    if (this.signal.aborted) controller.abort(this.signal.reason as Error);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {

@@ -69,6 +69,8 @@ function continuation<R extends GenerateRequest | ChatRequest>(request: R, text:
     else messages.push({ role: 'assistant', content: text });
     return { ...request, messages };
   }
+  // tsc does not narrow the type parameter through `in` above; typescript-eslint's checker does.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const { context: _context, ...generate } = request as GenerateRequest;
   return { ...generate, prompt: generate.prompt + text, raw: true } as R;
 }

@@ -55,7 +55,7 @@ export function retryDelay(options: RetryStreamOptions, error: OllamaError, atte
 }
 
 /** Whether the server asked for a longer pause than `maxDelay` allows: then retrying sooner is pointless. */
-export function waitsTooLong(options: RetryStreamOptions, error: OllamaError): boolean {
+function waitsTooLong(options: RetryStreamOptions, error: OllamaError): boolean {
   return (error.retryAfterMs ?? 0) > (options.maxDelay ?? DEFAULT_MAX_DELAY_MS);
 }
 

@@ -34,7 +34,7 @@ const WireFinal = t.partial({
 });
 type WireFinal = t.TypeOf<typeof WireFinal>;
 
-export const WireToolCall = t.intersection(
+const WireToolCall = t.intersection(
   [
     t.type({
       function: t.intersection([

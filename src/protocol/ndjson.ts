@@ -12,9 +12,9 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
  * lines costs ~12% less in all (measured on Node 20). Below ~2 kB (~20 lines) the batch's own work
  * — counting the lines, joining them into an array — costs more than it saves.
  */
-export const BATCH_MIN_BYTES = 4 * 1024;
+const BATCH_MIN_BYTES = 4 * 1024;
 /** At most this much text is parsed in one call, so that a huge read does not hold all of its values at once. */
-export const BATCH_MAX_BYTES = 256 * 1024;
+const BATCH_MAX_BYTES = 256 * 1024;
 
 /**
  * Splits NDJSON bytes into lines for any TCP read boundaries, and parses each line's JSON. A newline

@@ -149,10 +149,10 @@ function counted(blob: Blob, report: (completed: number) => void): RequestBody {
   let completed = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { value, done } = await chunks.next();
-      if (done) return controller.close();
-      controller.enqueue(value);
-      report((completed += value.byteLength));
+      const next = await chunks.next();
+      if (next.done) return controller.close();
+      controller.enqueue(next.value);
+      report((completed += next.value.byteLength));
     },
     async cancel() {
       abort.abort();

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { NS_PER_MS } from './answers.js';
 import { pause, sendJson } from './framing.js';
-import type { Call, ModelScript, ServerState } from './types.js';
+import { type Call, type ModelScript, type ServerState, stringField } from './types.js';
 
 /** Answers Ollama's error for a request naming no model or an unknown one; true when it did. */
 export function missingModel(state: ServerState, res: ServerResponse, model: unknown): boolean {
@@ -66,7 +66,7 @@ export function embed(state: ServerState, { res, record }: Call): void {
 export function webSearch(state: ServerState, { res, record }: Call): void {
   if (!authorized(state, record.headers.authorization, res)) return;
   const body = record.body ?? {};
-  const query = String(body.query ?? '');
+  const query = stringField(body, 'query');
   if (!query) return sendJson(res, 400, { error: 'query is required' });
   const count = Math.min(10, Math.max(1, Number(body.max_results ?? 5)));
   const results = Array.from({ length: count }, (_, i) => ({
@@ -80,7 +80,7 @@ export function webSearch(state: ServerState, { res, record }: Call): void {
 /** ollama.com's web fetch: a deterministic page, a bearer key required. */
 export function webFetch(state: ServerState, { res, record }: Call): void {
   if (!authorized(state, record.headers.authorization, res)) return;
-  const url = String(record.body?.url ?? '');
+  const url = stringField(record.body, 'url');
   if (!url) return sendJson(res, 400, { error: 'url is required' });
   sendJson(res, 200, { title: `Page at ${url}`, content: `The text of ${url}.`, links: [`${url}/about`, `${url}/contact`] });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NDJSON, pause, sendJson, write } from './framing.js';
-import type { Call, ModelScript, ServerState } from './types.js';
+import { type Call, type ModelScript, type ServerState, stringField } from './types.js';
 
 /** One line of a progress endpoint, or its failure (`httpStatus` is what gin answers when it comes first). */
 interface ProgressItem {
@@ -14,7 +14,7 @@ interface ProgressItem {
 
 export function pull(state: ServerState, call: Call): Promise<void> {
   const body = call.record.body;
-  return progressAnswer(state, call, pulling(state, String(body?.model ?? body?.name ?? '')));
+  return progressAnswer(state, call, pulling(state, stringField(body, 'model', 'name')));
 }
 
 export function push(state: ServerState, call: Call): Promise<void> {
@@ -60,7 +60,7 @@ function* transfer(verb: string, digest: string): Generator<ProgressItem> {
   for (let completed = 0; completed <= total; completed += 1_000_000) yield { status: `${verb} ${digest.slice(7, 19)}`, digest, total, completed };
 }
 
-async function* pulling({ models, options }: ServerState, model: string): AsyncGenerator<ProgressItem> {
+async function* pulling({ models, options }: ServerState, model: string): AsyncGenerator<ProgressItem, void, undefined> {
   if (!model) return yield { error: 'model is required', httpStatus: 400 };
   yield { status: 'pulling manifest' };
   const script = models.get(model) ?? options.pullable?.[model];
@@ -72,8 +72,8 @@ async function* pulling({ models, options }: ServerState, model: string): AsyncG
   yield { status: 'success' };
 }
 
-async function* pushing({ models }: ServerState, body: Record<string, unknown> | undefined): AsyncGenerator<ProgressItem> {
-  const model = String(body?.model || body?.name || '');
+async function* pushing({ models }: ServerState, body: Record<string, unknown> | undefined): AsyncGenerator<ProgressItem, void, undefined> {
+  const model = stringField(body, 'model', 'name');
   if (!model) return yield { error: 'model is required', httpStatus: 400 };
   yield { status: 'retrieving manifest' };
   if (!models.has(model)) {
@@ -87,12 +87,12 @@ async function* pushing({ models }: ServerState, body: Record<string, unknown> |
 }
 
 /** `/api/create` with Ollama's checks, in its order and words (server/create.go). */
-async function* creating(state: ServerState, body: Record<string, unknown> = {}): AsyncGenerator<ProgressItem> {
+async function* creating(state: ServerState, body: Record<string, unknown> = {}): AsyncGenerator<ProgressItem, void, undefined> {
   const fileMaps = (['files', 'draft_files'] as const).map((field) => digestMap(body[field]));
   const adapters = digestMap(body.adapters);
   const invalid = invalidFiles(fileMaps, adapters);
   if (invalid) return yield { error: invalid, httpStatus: 400 };
-  const name = String(body.model || body.name || '');
+  const name = stringField(body, 'model', 'name');
   if (!name) return yield { error: 'invalid model name', httpStatus: 400 };
   let script: ModelScript = {};
   if (typeof body.from === 'string' && body.from) {

@@ -145,3 +145,12 @@ export interface Call {
   /** Aborted when the client went away. */
   readonly gone: AbortSignal;
 }
+
+/** A string field of a request body, the first of `names` that is one; '' when none is (Go would not decode it either). */
+export function stringField(body: Record<string, unknown> | undefined, ...names: string[]): string {
+  for (const name of names) {
+    const value = body?.[name];
+    if (typeof value === 'string' && value) return value;
+  }
+  return '';
+}
