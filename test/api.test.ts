@@ -46,7 +46,9 @@ describe('chat', () => {
   });
 
   it('keeps thinking apart from the answer text', async () => {
-    const chunks = await lastValueFrom(client.chat$({ model: 'thinker', think: true, messages: [{ role: 'user', content: '2+2?' }] }).pipe(toArray()));
+    const chunks = await lastValueFrom(
+      client.chat$({ model: 'thinker', think: true, messages: [{ role: 'user', content: '2+2?' }] }).pipe(toArray()),
+    );
     expect(chunks.map((c) => c.thinking ?? '').join('')).toBe('Let me think');
     expect(texts(chunks)).toBe('4');
     expect(lastBody()).toMatchObject({ think: true });
@@ -54,7 +56,9 @@ describe('chat', () => {
 
   it('delivers tool calls with their arguments object, id and index', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }];
-    const chunks = await lastValueFrom(client.chat$({ model: 'tools', tools, messages: [{ role: 'user', content: 'Weather?' }] }).pipe(toArray()));
+    const chunks = await lastValueFrom(
+      client.chat$({ model: 'tools', tools, messages: [{ role: 'user', content: 'Weather?' }] }).pipe(toArray()),
+    );
     expect(chunks.at(-1)!.toolCalls).toEqual([weatherCall]);
     expect(lastBody()).toMatchObject({ tools });
     const response = await client.chat({ model: 'tools', messages: [{ role: 'user', content: 'Weather?' }] });
@@ -162,7 +166,12 @@ describe('models and embeddings', () => {
 
   it('list, show, ps, version', async () => {
     const models = await client.list();
-    expect(models.find((m) => m.name === 'llama')).toMatchObject({ name: 'llama', model: 'llama', size: expect.any(Number), digest: expect.any(String) });
+    expect(models.find((m) => m.name === 'llama')).toMatchObject({
+      name: 'llama',
+      model: 'llama',
+      size: expect.any(Number),
+      digest: expect.any(String),
+    });
     expect(await client.show('llama')).toMatchObject({ capabilities: ['completion'], details: { family: 'test' } });
     await expect(client.show('nope')).rejects.toMatchObject({ kind: 'model_not_found' });
     expect((await client.ps()).map((m) => m.name)).toContain('llama');
@@ -187,7 +196,12 @@ describe('auth', () => {
     const authed = new OllamaClient({ host: server.url, model: 'guarded', headers: { Authorization: `Bearer ${token}` } });
     const error = await ollamaError(authed.generate$('hi'));
     expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${token}`);
-    expect(error).toMatchObject({ kind: 'http', statusCode: 401, message: 'unauthorized', signinUrl: 'https://ollama.com/connect?key=abc' });
+    expect(error).toMatchObject({
+      kind: 'http',
+      statusCode: 401,
+      message: 'unauthorized',
+      signinUrl: 'https://ollama.com/connect?key=abc',
+    });
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(token);
     const response = await authed.generate('hi');
     expect(JSON.stringify(response)).not.toContain(token);
@@ -201,7 +215,12 @@ describe('conversation turns chained on completion', () => {
     const answers = await lastValueFrom(
       chat.ask$('one').pipe(
         collectText(),
-        concatMap((first) => chat.ask$('two').pipe(collectText(), map((second) => [first, second]))),
+        concatMap((first) =>
+          chat.ask$('two').pipe(
+            collectText(),
+            map((second) => [first, second]),
+          ),
+        ),
       ),
     );
     expect(answers).toEqual(['1 messages', '3 messages']);

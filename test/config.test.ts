@@ -36,7 +36,6 @@ describe('parseHost follows OLLAMA_HOST rules', () => {
     ['gpu-box:port', /port must be a number from 0 to 65535, not "port"/],
     ['gpu-box:70000', /not "70000"/],
     ['http://exa mple.com', /not a valid URL/],
-
   ])('%j is refused with a message naming the value', (input, message) => {
     expect(() => parseHost(input)).toThrow(OllamaConfigError);
     expect(() => parseHost(input)).toThrow(message);
@@ -86,7 +85,9 @@ describe('OllamaClient options are validated at construction', () => {
 
   it('validates per-call timeouts when the stream is subscribed', () => {
     const client = new OllamaClient({ host: 'localhost:1', model: 'm' });
-    expect(atSubscribe(() => client.generate$('x', { timeouts: { total: 0 } }))).toThrow('timeouts.total: expected a positive number (ms), got 0');
+    expect(atSubscribe(() => client.generate$('x', { timeouts: { total: 0 } }))).toThrow(
+      'timeouts.total: expected a positive number (ms), got 0',
+    );
     expect(atSubscribe(() => client.generate$('x', { timeouts: { connect: 5 } as never }))).toThrow(
       'timeouts.connect: unknown option "connect" (expected one of firstToken, idle, total)',
     );

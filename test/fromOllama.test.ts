@@ -103,7 +103,7 @@ describe('fromOllama', () => {
     await server.until(() => requestsTo('slow').at(-1)?.disconnectedAt);
   });
 
-  it('reports an unknown model as model_not_found with Ollama\'s words', async () => {
+  it("reports an unknown model as model_not_found with Ollama's words", async () => {
     const error = await ollamaError(fromOllama('x', { client, model: 'nope' }));
     expect(error.kind).toBe('model_not_found');
     expect(error.statusCode).toBe(404);

@@ -28,7 +28,9 @@ describeUnless(missing, `real Ollama at ${host ?? '(unset)'} with ${model ?? '(u
   });
 
   it('streams a generate answer with final metrics', async () => {
-    const chunks = await lastValueFrom(client.generate$({ prompt: 'Say hello in three words.', options: { num_predict: 16 } }).pipe(toArray()));
+    const chunks = await lastValueFrom(
+      client.generate$({ prompt: 'Say hello in three words.', options: { num_predict: 16 } }).pipe(toArray()),
+    );
     expect(chunks.at(-1)).toMatchObject({ done: true, metrics: { evalCount: expect.any(Number) } });
     expect(chunks.map((c) => c.text).join('').length).toBeGreaterThan(0);
   });
@@ -47,10 +49,12 @@ describeUnless(missing, `real Ollama at ${host ?? '(unset)'} with ${model ?? '(u
     const response = await client.generate({ prompt: 'Say ok.', logprobs: true, top_logprobs: 2, options: { num_predict: 4 } });
     expect(response).toMatchObject({ success: true, model: expect.any(String), doneReason: expect.any(String) });
     expect(response.logprobs?.length).toBeGreaterThan(0);
-    expect(response.logprobs![0]).toEqual(expect.objectContaining({ token: expect.any(String), logprob: expect.any(Number), topLogprobs: expect.any(Array) }));
+    expect(response.logprobs![0]).toEqual(
+      expect.objectContaining({ token: expect.any(String), logprob: expect.any(Number), topLogprobs: expect.any(Array) }),
+    );
   });
 
-  it('list, ps and show (verbose) pass the codecs of Ollama\'s structs', async () => {
+  it("list, ps and show (verbose) pass the codecs of Ollama's structs", async () => {
     await client.generate({ prompt: 'Say ok.', options: { num_predict: 1 } });
     expect((await client.ps()).some((m) => m.name.startsWith(model!.split(':')[0]!))).toBe(true);
     const shown = await client.show(model!, { verbose: true });
@@ -59,6 +63,9 @@ describeUnless(missing, `real Ollama at ${host ?? '(unset)'} with ${model ?? '(u
   });
 
   it('an unknown model is model_not_found', async () => {
-    expect(await client.generate({ prompt: 'x', model: 'no-such-model-ollama-rx' })).toMatchObject({ success: false, kind: 'model_not_found' });
+    expect(await client.generate({ prompt: 'x', model: 'no-such-model-ollama-rx' })).toMatchObject({
+      success: false,
+      kind: 'model_not_found',
+    });
   });
 });

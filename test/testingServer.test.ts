@@ -32,7 +32,9 @@ describe('ollama-rx/testing', () => {
     expect(simulatedAnswer({ prompt: 'Tell me a story' })).toBe(simulatedAnswer({ prompt: 'Tell me a story' }));
     expect(simulatedAnswer({ prompt: 'Which way to Zanzibar?' })).toMatch(/^You asked: “Which way to Zanzibar\?”\./);
     expect(simulatedAnswer({ prompt: 'Describe it.', images: ['iVBORw0KGgo='] })).toBe('I see a small blue square on a white background.');
-    expect(simulatedAnswer({ prompt: 'Tell me about Canada.', format: 'json' })).toBe('{"name":"Canada","capital":"Ottawa","population":40100000,"languages":["English","French"]}');
+    expect(simulatedAnswer({ prompt: 'Tell me about Canada.', format: 'json' })).toBe(
+      '{"name":"Canada","capital":"Ottawa","population":40100000,"languages":["English","French"]}',
+    );
     const messages = [
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Hi' },
@@ -70,7 +72,9 @@ describe('ollama-rx/testing', () => {
     });
 
     it.each(['chat', 'generate'] as const)('resumable against a fixed token list writes the story once (%s)', async (endpoint) => {
-      const server = await startTestServer({ models: { story: { tokens: STORY, faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 1 } } });
+      const server = await startTestServer({
+        models: { story: { tokens: STORY, faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 1 } },
+      });
       const client = new OllamaClient({ host: server.url, model: 'story' });
       const story$ =
         endpoint === 'chat'

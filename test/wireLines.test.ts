@@ -38,7 +38,11 @@ afterAll(async () => {
 const lastBody = () => server.requests.at(-1)!.body;
 const utf8 = (text: string) => Array.from(new TextEncoder().encode(text));
 const prompt = (model: string, extra: Partial<GenerateRequest> = {}): GenerateRequest => ({ model, prompt: 'p', ...extra });
-const chat = (model: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model, messages: [{ role: 'user', content: 'p' }], ...extra });
+const chat = (model: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model,
+  messages: [{ role: 'user', content: 'p' }],
+  ...extra,
+});
 
 type Endpoint = {
   stream(model: string, extra?: object): Promise<StreamChunk[]>;
@@ -95,7 +99,7 @@ describe.each(endpoints)('%s', (_, endpoint) => {
     expect(response).toMatchObject({ success: true, text: 'Yes', thinking: 'Hm.' });
   });
 
-  it('carries created_at on every chunk and a cloud model\'s remote_model and remote_host', async () => {
+  it("carries created_at on every chunk and a cloud model's remote_model and remote_host", async () => {
     const chunks = await endpoint.stream('cloud');
     expect(chunks.length).toBe(3);
     for (const chunk of chunks) {
@@ -125,13 +129,13 @@ describe.each(endpoints)('%s', (_, endpoint) => {
     expect(await endpoint.collect('tools', {}, stream)).toMatchObject({ success: true, text: 'Calling', toolCalls: [lookup] });
   });
 
-  it('a timeout\'s ModelResponse names the phase that expired', async () => {
+  it("a timeout's ModelResponse names the phase that expired", async () => {
     // The model takes 30 s to load: the first-token limit expires long before, however loaded the machine.
     const response = await endpoint.collect('slow', {}, true, { timeouts: { firstToken: 500 } });
     expect(response).toMatchObject({ success: false, kind: 'timeout', phase: 'firstToken' });
   });
 
-  it('a 401\'s ModelResponse carries the sign-in URL', async () => {
+  it("a 401's ModelResponse carries the sign-in URL", async () => {
     expect(await endpoint.collect('guarded', {}, false)).toMatchObject({
       success: false,
       statusCode: 401,
@@ -148,10 +152,13 @@ describe('operators keep the new fields', () => {
   });
 });
 
-describe('the test server writes lines as Ollama\'s Go structs serialise', () => {
+describe("the test server writes lines as Ollama's Go structs serialise", () => {
   const linesOf = async (path: string, body: object) => {
     const response = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-    return (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    return (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   };
   const metrics = ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'];
   const head = ['model', 'remote_model', 'remote_host', 'created_at'];
@@ -162,11 +169,25 @@ describe('the test server writes lines as Ollama\'s Go structs serialise', () =>
     expect(Object.keys((lines[0]!.logprobs as object[])[0]!)).toEqual(['token', 'logprob', 'bytes', 'top_logprobs']);
     expect(Object.keys(lines.at(-1)!)).toEqual([...head, 'response', 'done', 'done_reason', 'context', ...metrics]);
     const tools = await linesOf('/api/generate', { model: 'tools', prompt: 'p' });
-    expect(Object.keys(tools.at(-1)!)).toEqual(['model', 'created_at', 'response', 'done', 'done_reason', 'context', ...metrics, 'tool_calls']);
+    expect(Object.keys(tools.at(-1)!)).toEqual([
+      'model',
+      'created_at',
+      'response',
+      'done',
+      'done_reason',
+      'context',
+      ...metrics,
+      'tool_calls',
+    ]);
   });
 
   it('chat: ChatResponse field order, logprobs before the metrics', async () => {
-    const [whole] = await linesOf('/api/chat', { model: 'cloud', messages: [{ role: 'user', content: 'p' }], stream: false, logprobs: true });
+    const [whole] = await linesOf('/api/chat', {
+      model: 'cloud',
+      messages: [{ role: 'user', content: 'p' }],
+      stream: false,
+      logprobs: true,
+    });
     expect(Object.keys(whole!)).toEqual([...head, 'message', 'done', 'done_reason', 'logprobs', ...metrics]);
     const lines = await linesOf('/api/chat', { model: 'cloud', messages: [{ role: 'user', content: 'p' }], logprobs: true });
     expect(Object.keys(lines[0]!)).toEqual([...head, 'message', 'done', 'logprobs']);

@@ -60,7 +60,7 @@ describe('requests carry every field Ollama accepts', () => {
     expect(lastBody()).toEqual({ ...request, stream: false });
   });
 
-  it('chat: tool messages with tool_call_id, tools with Ollama\'s parameters shape', async () => {
+  it("chat: tool messages with tool_call_id, tools with Ollama's parameters shape", async () => {
     const request: ChatRequest = {
       model: 'local',
       messages: [
@@ -111,8 +111,16 @@ describe('requests carry every field Ollama accepts', () => {
   it('an image that is neither base64 text nor bytes is an OllamaConfigError naming it, before anything is sent', async () => {
     const sent = server.requests.length;
     const bad = { model: 'local', prompt: 'p', images: ['aGk=', 42] } as unknown as GenerateRequest;
-    expect(atSubscribe(() => client.generate$(bad))).toThrow(new OllamaConfigError('Invalid ollama-rx request: images[1] must be base64 text or bytes (a Uint8Array), got number'));
-    const chat = { model: 'local', messages: [{ role: 'user', content: 'x' }, { role: 'user', content: 'y', images: [null] }] } as unknown as ChatRequest;
+    expect(atSubscribe(() => client.generate$(bad))).toThrow(
+      new OllamaConfigError('Invalid ollama-rx request: images[1] must be base64 text or bytes (a Uint8Array), got number'),
+    );
+    const chat = {
+      model: 'local',
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'user', content: 'y', images: [null] },
+      ],
+    } as unknown as ChatRequest;
     await expect(client.chat(chat)).rejects.toThrow('messages[1].images[0] must be base64 text or bytes (a Uint8Array), got null');
     expect(server.requests.length).toBe(sent);
   });
@@ -126,7 +134,14 @@ describe('requests carry every field Ollama accepts', () => {
 });
 
 describe('embed', () => {
-  const request: EmbedRequest = { model: 'embedder', input: ['one two', 'three'], dimensions: 4, truncate: false, keep_alive: '1m', options: { num_ctx: 512 } };
+  const request: EmbedRequest = {
+    model: 'embedder',
+    input: ['one two', 'three'],
+    dimensions: 4,
+    truncate: false,
+    keep_alive: '1m',
+    options: { num_ctx: 512 },
+  };
 
   it('sends dimensions, truncate, keep_alive and options; embed() still answers the vectors', async () => {
     const vectors = await client.embed(request);
@@ -142,7 +157,7 @@ describe('embed', () => {
     });
   });
 
-  it('embedResponse() falls back to the client\'s model', async () => {
+  it("embedResponse() falls back to the client's model", async () => {
     const withModel = new OllamaClient({ host: server.url, model: 'embedder' });
     expect((await withModel.embedResponse({ input: 'x' })).model).toBe('embedder');
     await withModel.close();
@@ -150,7 +165,7 @@ describe('embed', () => {
 });
 
 describe('list, ps and show answer every field Ollama sends', () => {
-  it('list(): details, capabilities and a cloud model\'s remote fields', async () => {
+  it("list(): details, capabilities and a cloud model's remote fields", async () => {
     const models = await client.list();
     const byName = Object.fromEntries(models.map((model) => [model.name, model]));
     expect(byName.local).toEqual<ModelInfo>({
@@ -163,7 +178,16 @@ describe('list, ps and show answer every field Ollama sends', () => {
       capabilities: ['completion', 'tools', 'thinking'],
     });
     // Every field of Ollama's ModelDetails, in the order Go writes them.
-    const detailKeys = ['parent_model', 'format', 'family', 'families', 'parameter_size', 'quantization_level', 'context_length', 'embedding_length'];
+    const detailKeys = [
+      'parent_model',
+      'format',
+      'family',
+      'families',
+      'parameter_size',
+      'quantization_level',
+      'context_length',
+      'embedding_length',
+    ];
     expect(Object.keys(byName.local!.details!)).toEqual(detailKeys);
     expect(byName.cloud).toMatchObject({ remote_model: cloud.model, remote_host: cloud.host, details: { families: null } });
   });
@@ -183,7 +207,7 @@ describe('list, ps and show answer every field Ollama sends', () => {
     });
   });
 
-  it('show(): tensors and metadata; verbose sends the tokenizer\'s arrays whole', async () => {
+  it("show(): tensors and metadata; verbose sends the tokenizer's arrays whole", async () => {
     const brief = await client.show('local');
     expect(lastBody()).toEqual({ model: 'local' });
     expect(brief).toMatchObject<ModelDescription>({
@@ -222,7 +246,13 @@ describe('the codecs of list, ps and show', () => {
     expect(decodeModelList({ models: [{ ...listed, future: { x: 1 } }] })).toEqual([{ ...listed, future: { x: 1 } }]);
     const running = { ...listed, expires_at: 'e', size_vram: 0, context_length: 2048 };
     expect(decodeRunningModels({ models: [running] })).toEqual([running]);
-    const shown = { model_info: null, tensors: [{ name: 't', type: 'F32', shape: null }], messages: [{ role: 'user', content: 'hi' }], requires: '0.12', later: 1 };
+    const shown = {
+      model_info: null,
+      tensors: [{ name: 't', type: 'F32', shape: null }],
+      messages: [{ role: 'user', content: 'hi' }],
+      requires: '0.12',
+      later: 1,
+    };
     expect(decodeModelDescription(shown)).toEqual(shown);
   });
 

@@ -25,12 +25,23 @@ describe('the public types follow api/types.go', () => {
     const levels: ThinkOption[] = [true, false, 'low', 'medium', 'high', 'max'];
     // @ts-expect-error not one of Ollama's levels
     const wrongLevel: ThinkOption = 'extreme';
-    const generate: GenerateRequest = { prompt: 'p', think: 'max', logprobs: true, top_logprobs: 5, truncate: false, shift: false, images: [new Uint8Array([1]), Buffer.from('x'), 'aGk='] };
+    const generate: GenerateRequest = {
+      prompt: 'p',
+      think: 'max',
+      logprobs: true,
+      top_logprobs: 5,
+      truncate: false,
+      shift: false,
+      images: [new Uint8Array([1]), Buffer.from('x'), 'aGk='],
+    };
     const tool: ChatMessage = { role: 'tool', content: '21', tool_name: 'weather', tool_call_id: 'call_1', images: [new Uint8Array(0)] };
     const chat: ChatRequest = { messages: [tool], think: 'high', logprobs: true, top_logprobs: 1, truncate: true, shift: true };
     const definition: ToolDefinition = {
       type: 'function',
-      function: { name: 'f', parameters: { type: 'object', required: ['a'], properties: { a: { type: ['string', 'null'], enum: ['x'] } } } },
+      function: {
+        name: 'f',
+        parameters: { type: 'object', required: ['a'], properties: { a: { type: ['string', 'null'], enum: ['x'] } } },
+      },
     };
     // @ts-expect-error images are base64 text or bytes
     const badImage: GenerateRequest = { prompt: 'p', images: [42] };
@@ -44,7 +55,15 @@ describe('the public types follow api/types.go', () => {
 
   it('answers type every field Ollama sends', () => {
     const logprob: Logprob = { token: 'a', logprob: -1, bytes: [97], topLogprobs: [{ token: 'a', logprob: -1 }] };
-    const chunk: StreamChunk = { text: '', done: true, createdAt: 't', remoteModel: 'r', remoteHost: 'h', logprobs: [logprob], toolCalls: [] };
+    const chunk: StreamChunk = {
+      text: '',
+      done: true,
+      createdAt: 't',
+      remoteModel: 'r',
+      remoteHost: 'h',
+      logprobs: [logprob],
+      toolCalls: [],
+    };
     // Tool calls live on every chunk, chat's included.
     const chat: ChatChunk = { ...chunk, role: 'assistant' };
     const response: ModelResponse = {
@@ -62,9 +81,26 @@ describe('the public types follow api/types.go', () => {
     };
     // @ts-expect-error phase is a timeout phase
     const badPhase: ModelResponse = { text: '', success: false, done: false, phase: 'later' };
-    const listed: ModelInfo = { name: 'm', model: 'm', modified_at: 't', size: 1, digest: 'd', remote_model: 'r', remote_host: 'h', capabilities: ['tools'], details: { families: null, context_length: 1, embedding_length: 1 } };
+    const listed: ModelInfo = {
+      name: 'm',
+      model: 'm',
+      modified_at: 't',
+      size: 1,
+      digest: 'd',
+      remote_model: 'r',
+      remote_host: 'h',
+      capabilities: ['tools'],
+      details: { families: null, context_length: 1, embedding_length: 1 },
+    };
     const running: RunningModel = { name: 'm', model: 'm', size: 1, digest: 'd', expires_at: 't', size_vram: 1, context_length: 4096 };
-    const shown: ModelDescription = { tensors: [{ name: 't', type: 'F32', shape: null }], model_info: null, requires: '0.12', renderer: 'r', parser: 'p', messages: [] };
+    const shown: ModelDescription = {
+      tensors: [{ name: 't', type: 'F32', shape: null }],
+      model_info: null,
+      requires: '0.12',
+      renderer: 'r',
+      parser: 'p',
+      messages: [],
+    };
     const embedded: EmbedResponse = { model: 'm', embeddings: [[1]], metrics: { totalMs: 1, loadMs: 1, promptEvalCount: 1 } };
     expect(expectType<string | undefined>(chat.toolCalls?.[0]?.function.name)).toBeUndefined();
     expect([chunk, response, badPhase, listed, running, shown, embedded].length).toBe(7);

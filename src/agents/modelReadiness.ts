@@ -25,7 +25,11 @@ export interface EnsureModelOptions extends RequestOptions {
  * lines as `pulling` with `progress`, and completes after `ready`. Unsubscribing aborts the
  * request of whatever stage is running; a failure of any stage is an `OllamaError`.
  */
-export function modelReadiness(client: AgentClient, name: string | undefined, options: EnsureModelOptions = {}): Observable<ModelReadiness> {
+export function modelReadiness(
+  client: AgentClient,
+  name: string | undefined,
+  options: EnsureModelOptions = {},
+): Observable<ModelReadiness> {
   // Deferred: no model at all errors at subscription, like every Observable of the library.
   return defer(() => stages(client, requireModel([name, options.model, client.model], NO_MODEL), options));
 }
@@ -37,15 +41,18 @@ function stages(client: AgentClient, model: string, options: EnsureModelOptions)
   const stage = (name: ModelReadiness['stage']) => of<ModelReadiness>({ stage: name });
   const pull = concat(
     stage('pulling'),
-    client.pull$(insecure === undefined ? model : { model, insecure }, requestOptions).pipe(
-      map((progress): ModelReadiness => ({ stage: 'pulling', progress })),
-    ),
+    client
+      .pull$(insecure === undefined ? model : { model, insecure }, requestOptions)
+      .pipe(map((progress): ModelReadiness => ({ stage: 'pulling', progress }))),
   );
   const load = concat(
     stage('loading'),
-    withAbortSignal((signal) => client.load(keep_alive === undefined ? model : { model, keep_alive }, { ...requestOptions, signal: joinSignals(signal, options.signal) })).pipe(
-      ignoreElements(),
-    ),
+    withAbortSignal((signal) =>
+      client.load(keep_alive === undefined ? model : { model, keep_alive }, {
+        ...requestOptions,
+        signal: joinSignals(signal, options.signal),
+      }),
+    ).pipe(ignoreElements()),
     stage('ready'),
   );
   const check = withAbortSignal(async (signal) => {

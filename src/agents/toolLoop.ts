@@ -63,14 +63,20 @@ export function toolLoop(
   return defer(() => runLoop(client, request, tools, options));
 }
 
-function runLoop(client: AgentClient, request: ChatRequest | ChatMessage[], tools: Tools, options: ToolLoopOptions & RequestOptions): Observable<ToolEvent> {
+function runLoop(
+  client: AgentClient,
+  request: ChatRequest | ChatMessage[],
+  tools: Tools,
+  options: ToolLoopOptions & RequestOptions,
+): Observable<ToolEvent> {
   const chat: ChatRequest = Array.isArray(request) ? { messages: request } : request;
   // Spread into each round's history below: a missing list would fail as a TypeError mid-run.
   if (!Array.isArray(chat?.messages)) {
     throw new OllamaConfigError(`Invalid ollama-rx request: messages must be an array, got ${kindOfValue(chat?.messages)}`);
   }
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new OllamaConfigError(`maxSteps must be a whole number of at least 1, not ${String(maxSteps)}`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1)
+    throw new OllamaConfigError(`maxSteps must be a whole number of at least 1, not ${String(maxSteps)}`);
   const definitions = toolDefinitions(tools);
 
   const step = (messages: ChatMessage[], requests: number): Observable<ToolEvent> =>
@@ -121,7 +127,9 @@ function toolDefinitions(tools: Tools): ToolDefinition[] {
   }
   return Object.entries(tools).map(([name, tool]) => {
     if (typeof tool?.execute !== 'function') {
-      throw new OllamaConfigError(`Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue((tool as { execute?: unknown } | null)?.execute)})`);
+      throw new OllamaConfigError(
+        `Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue((tool as { execute?: unknown } | null)?.execute)})`,
+      );
     }
     const definition: ToolDefinition = { type: 'function', function: { name, parameters: tool.parameters } };
     if (tool.description !== undefined) definition.function.description = tool.description;
@@ -130,7 +138,12 @@ function toolDefinitions(tools: Tools): ToolDefinition[] {
 }
 
 /** One call: its result (or reported error) as events, its `tool` message handed to `answer`. */
-function runCall(tools: Tools, call: ToolCall, toolErrors: 'report' | 'fail', answer: (message: ChatMessage) => void): Observable<ToolEvent> {
+function runCall(
+  tools: Tools,
+  call: ToolCall,
+  toolErrors: 'report' | 'fail',
+  answer: (message: ChatMessage) => void,
+): Observable<ToolEvent> {
   const name = call.function.name;
   const reply = (content: string) => {
     const message: ChatMessage = { role: 'tool', content, tool_name: name };

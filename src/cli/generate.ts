@@ -23,7 +23,12 @@ export function generate$(client: OllamaClient, command: GenerateCommand, io: Cl
     connect((chunks) =>
       merge(
         chunks.pipe(writeLines(io.stdout, json ? (chunk: StreamChunk) => `${JSON.stringify(chunk)}\n` : (chunk) => chunk.text)),
-        timings ? chunks.pipe(streamTimings(), tap((measured) => io.stderr.write(`${describeTimings(measured)}\n`))) : EMPTY,
+        timings
+          ? chunks.pipe(
+              streamTimings(),
+              tap((measured) => io.stderr.write(`${describeTimings(measured)}\n`)),
+            )
+          : EMPTY,
       ),
     ),
   );

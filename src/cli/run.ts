@@ -9,7 +9,6 @@ import { readerGone } from './readerGone.js';
 import { serve } from './serve.js';
 import type { CliIO } from './io.js';
 
-
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 export const HELP = `Usage: ollama-rx [options] <prompt…>
@@ -101,7 +100,8 @@ function parse(args: readonly string[]): Command {
   };
   if (positionals[0] === 'serve') {
     refuse('serve', ['model', 'host', 'system', 'json', 'timings']);
-    if (!values.simulated) throw new UsageError('serve needs --simulated: ollama-rx serves only a simulated Ollama (for a real one: ollama serve)');
+    if (!values.simulated)
+      throw new UsageError('serve needs --simulated: ollama-rx serves only a simulated Ollama (for a real one: ollama serve)');
     if (positionals.length !== 1) throw new UsageError('serve takes no arguments, e.g. ollama-rx serve --simulated --port 11434');
     return { name: 'serve', port: values.port === undefined ? undefined : parsePort(values.port) };
   }
@@ -133,7 +133,8 @@ function parsePort(value: string): number {
 /** One line that says what went wrong and, where it is known, what to do. */
 function describe(error: unknown): string {
   if (error instanceof UsageError) return `${error.message}. Try: ollama-rx --help`;
-  const missing = error instanceof OllamaError && error.kind === 'model_not_found' && /model ['"]?([^'"]+)['"]? not found/.exec(error.message)?.[1];
+  const missing =
+    error instanceof OllamaError && error.kind === 'model_not_found' && /model ['"]?([^'"]+)['"]? not found/.exec(error.message)?.[1];
   if (missing) return `${error.message}. Install it with: ollama-rx pull ${missing}`;
   return error instanceof Error ? error.message : String(error);
 }

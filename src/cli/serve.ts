@@ -14,7 +14,9 @@ export async function serve(port: number | undefined, io: CliIO): Promise<number
   const stopped = firstValueFrom(merge(io.interrupts, io.terminations ?? NEVER));
   const models = simulatedModels();
   const server = await startTestServer({ models, port }).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; choose another with --port, or leave it out for any free one`) : error;
+    throw error.code === 'EADDRINUSE'
+      ? new Error(`port ${port} is already in use; choose another with --port, or leave it out for any free one`)
+      : error;
   });
   try {
     io.stdout.write(`${server.url}\n`);

@@ -53,7 +53,9 @@ export function embedCall(request: EmbedRequest, model: ModelOf): Call {
 /** pull, push and create name the model they act on: without one, Ollama would answer a 400 after the call was sent. */
 export function progressCall(path: string, request: { model?: unknown }): Call {
   if (typeof request?.model !== 'string' || !request.model) {
-    throw new OllamaConfigError(`Invalid ollama-rx request: ${path} needs a model name (a non-empty string), got ${request?.model === '' ? 'an empty string' : kindOfValue(request?.model)}`);
+    throw new OllamaConfigError(
+      `Invalid ollama-rx request: ${path} needs a model name (a non-empty string), got ${request?.model === '' ? 'an empty string' : kindOfValue(request?.model)}`,
+    );
   }
   return post(path, { ...request, stream: true });
 }

@@ -4,17 +4,54 @@ import { modelReadiness } from '../agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
 import type { ChatChunk, ModelResponse, StreamChunk } from '../core/chunks.js';
 import { OllamaConfigError, OllamaError } from '../core/errors.js';
-import type { EmbedResponse, ModelDescription, ModelInfo, Progress, PullProgress, RunningModel, WebFetchResponse, WebSearchResponse } from '../core/models.js';
+import type {
+  EmbedResponse,
+  ModelDescription,
+  ModelInfo,
+  Progress,
+  PullProgress,
+  RunningModel,
+  WebFetchResponse,
+  WebSearchResponse,
+} from '../core/models.js';
 import type { CollectOptions, LoadRequest, RequestOptions, ShowOptions } from '../core/options.js';
-import type { ChatMessage, ChatRequest, CreateRequest, EmbedRequest, GenerateRequest, PushRequest, ShowRequest, WebFetchRequest, WebSearchRequest } from '../core/requests.js';
+import type {
+  ChatMessage,
+  ChatRequest,
+  CreateRequest,
+  EmbedRequest,
+  GenerateRequest,
+  PushRequest,
+  ShowRequest,
+  WebFetchRequest,
+  WebSearchRequest,
+} from '../core/requests.js';
 import { expectNothing, jsonBody, streamLines } from '../http/request.js';
 import { toModelResponse } from '../operators/toModelResponse.js';
 import { decodeGenerateLine } from '../protocol/lines.js';
-import { decodeEmbedResponse, decodeEmbeddings, decodeModelDescription, decodeModelList, decodeRunningModels, decodeVersion } from '../protocol/responses.js';
+import {
+  decodeEmbedResponse,
+  decodeEmbeddings,
+  decodeModelDescription,
+  decodeModelList,
+  decodeRunningModels,
+  decodeVersion,
+} from '../protocol/responses.js';
 import { decodeWebFetch, decodeWebSearch } from '../protocol/web.js';
 import { createUploads } from '../uploads/platform.js';
 import { ClientCore } from './core.js';
-import { CHAT_LINES, GENERATE_LINES, PROGRESS_LINES, chatCall, embedCall, generateCall, get, loadCall, post, progressCall } from './calls.js';
+import {
+  CHAT_LINES,
+  GENERATE_LINES,
+  PROGRESS_LINES,
+  chatCall,
+  embedCall,
+  generateCall,
+  get,
+  loadCall,
+  post,
+  progressCall,
+} from './calls.js';
 
 /**
  * A connection to one Ollama server: its configuration and its own pool of keep-alive connections.
@@ -120,10 +157,12 @@ export class OllamaClient extends ClientCore {
       // Uploads take no generation timeouts: a blob of gigabytes may take long, and says nothing while it goes.
       const uploads = this.context({ ...options, timeouts: undefined }, {});
       const { progress$, request: withDigests } = createUploads(request)((call) => expectNothing(uploads, call));
-      return concat(progress$, defer(() => this.progress(options, '/api/create', withDigests())));
+      return concat(
+        progress$,
+        defer(() => this.progress(options, '/api/create', withDigests())),
+      );
     });
   }
-
 
   /**
    * One embedding vector per input text.
@@ -171,7 +210,11 @@ export class OllamaClient extends ClientCore {
   show(model: string | ShowRequest, options: ShowOptions = {}): Promise<ModelDescription> {
     const { verbose, ...requestOptions } = options;
     const request = typeof model === 'string' ? { model } : model;
-    return this.answer(requestOptions, post('/api/show', verbose === undefined ? request : { ...request, verbose }), decodeModelDescription);
+    return this.answer(
+      requestOptions,
+      post('/api/show', verbose === undefined ? request : { ...request, verbose }),
+      decodeModelDescription,
+    );
   }
 
   /** Deletes an installed model. */

@@ -19,7 +19,6 @@ function secretsOf(values: readonly string[]): string[] {
 /** Shorter parts would hide common words of every message; no real credential is that short. */
 const MIN_CREDENTIAL_CHARS = 4;
 
-
 /** Headers whose values are always secrets. */
 const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization'];
 
@@ -64,6 +63,10 @@ export class HeaderPolicy {
   }
 
   private secretsIn(headers: Record<string, string>): string[] {
-    return secretsOf(Object.keys(headers).filter((name) => this.secretNames.has(name)).map((name) => headers[name]!));
+    return secretsOf(
+      Object.keys(headers)
+        .filter((name) => this.secretNames.has(name))
+        .map((name) => headers[name]!),
+    );
   }
 }

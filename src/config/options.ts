@@ -66,7 +66,8 @@ function capable<A>(name: string, is: (value: unknown) => value is A): t.Type<A,
 const FetchCodec = capable('a fetch-compatible function', (value): value is FetchFunction => typeof value === 'function');
 const DispatcherCodec = capable(
   'an undici Dispatcher (Agent, ProxyAgent, EnvHttpProxyAgent, …)',
-  (value): value is Dispatcher => typeof (value as Dispatcher | undefined)?.dispatch === 'function' && typeof (value as Dispatcher).request === 'function',
+  (value): value is Dispatcher =>
+    typeof (value as Dispatcher | undefined)?.dispatch === 'function' && typeof (value as Dispatcher).request === 'function',
 );
 
 const ClientOptionsCodec = options(

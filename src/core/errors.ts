@@ -1,13 +1,7 @@
 import type { ToolCall } from './requests.js';
 
 /** What went wrong, coarse enough to branch on. */
-export type OllamaErrorKind =
-  | 'model_not_found'
-  | 'http'
-  | 'server'
-  | 'timeout'
-  | 'network'
-  | 'protocol';
+export type OllamaErrorKind = 'model_not_found' | 'http' | 'server' | 'timeout' | 'network' | 'protocol';
 
 /** Which of the per-phase timeouts expired. */
 export type TimeoutPhase = 'connect' | 'firstToken' | 'idle' | 'total';

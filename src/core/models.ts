@@ -11,16 +11,7 @@ export interface PullProgress {
 }
 
 /** What Ollama reports a model can do; newer servers may add more. */
-export type ModelCapability =
-  | 'completion'
-  | 'tools'
-  | 'insert'
-  | 'vision'
-  | 'embedding'
-  | 'thinking'
-  | 'image'
-  | 'audio'
-  | (string & {});
+export type ModelCapability = 'completion' | 'tools' | 'insert' | 'vision' | 'embedding' | 'thinking' | 'image' | 'audio' | (string & {});
 
 /** A model's `details`, in Ollama's own spelling. Fields a newer Ollama adds pass through. */
 export interface ModelDetails {

@@ -11,10 +11,7 @@ const ERROR_BODY_WAIT_MS = 1_000;
  * a short one. Reading stops at that size, at the body's end, or when `settleWithin` says (a phase
  * limit, else `ERROR_BODY_WAIT_MS`), whichever comes first; the caller's abort then ends the request.
  */
-export function readErrorBody(
-  response: TransportResponse,
-  settleWithin: (ms: number, onSettle: () => void) => void,
-): Promise<string> {
+export function readErrorBody(response: TransportResponse, settleWithin: (ms: number, onSettle: () => void) => void): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;

@@ -8,10 +8,7 @@ import type { FetchFunction, FetchResponse } from '../core/options.js';
  * goes along in the init, as Node's and undici's fetch read it). The fetch owns the connection
  * pool, so destroying only aborts the running requests.
  */
-export function createFetchTransport(
-  fetchImpl: FetchFunction = globalThis.fetch.bind(globalThis),
-  dispatcher?: Dispatcher,
-): Transport {
+export function createFetchTransport(fetchImpl: FetchFunction = globalThis.fetch.bind(globalThis), dispatcher?: Dispatcher): Transport {
   const running = new Set<AbortController>();
   return {
     async request({ method, url, headers, body, signal }: TransportRequest): Promise<TransportResponse> {

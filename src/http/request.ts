@@ -166,7 +166,10 @@ function send(context: RequestContext, call: Call, signal: AbortSignal): Promise
 
 async function statusError(response: TransportResponse, call: Call, timers: PhaseTimers): Promise<OllamaError> {
   const text = await readErrorBody(response, (ms, onSettle) => timers.settleWithin(ms, onSettle, true));
-  const error = errorFromResponse(response.status, text, { retryAfter: response.header('retry-after'), location: response.header('location') });
+  const error = errorFromResponse(response.status, text, {
+    retryAfter: response.header('retry-after'),
+    location: response.header('location'),
+  });
   return withRoute(error, response.status, text, call);
 }
 
@@ -251,5 +254,8 @@ class BodyReader<T> {
 }
 
 function answerTooLong(path: string, max: number): OllamaError {
-  return new OllamaError('protocol', `Ollama's answer to ${path} is longer than ${max} bytes (maxAnswerBytes); reading was stopped to bound memory`);
+  return new OllamaError(
+    'protocol',
+    `Ollama's answer to ${path} is longer than ${max} bytes (maxAnswerBytes); reading was stopped to bound memory`,
+  );
 }

@@ -26,7 +26,9 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
       const { origin, pathname, search } = new URL(url);
       return new Promise((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
-        const exchange = new ResponseHandler(signal, resolve, reject, (error) => networkError(error, origin, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS));
+        const exchange = new ResponseHandler(signal, resolve, reject, (error) =>
+          networkError(error, origin, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+        );
         dispatcher.dispatch(
           { origin, path: pathname + search, method, headers, body: toUndiciBody(body), headersTimeout: 0, bodyTimeout: 0 },
           exchange,
@@ -78,7 +80,11 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     if (this.signal.aborted) controller.abort(this.signal.reason as Error);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     // 1xx answers (100 Continue) precede the real one.
     if (status < 200) return;
     this.responded = true;

@@ -15,9 +15,7 @@ import { hasText } from './chunks.js';
  * const ms = await lastValueFrom(fromOllama('Hi').pipe(firstTokenLatency()));
  * console.log(`first token after ${ms.toFixed(0)} ms`);
  */
-export function firstTokenLatency<T extends StreamChunk>(
-  scheduler: SchedulerLike = asyncScheduler,
-): OperatorFunction<T, number> {
+export function firstTokenLatency<T extends StreamChunk>(scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, number> {
   return (source) =>
     defer(() => {
       const subscribedAt = scheduler.now();

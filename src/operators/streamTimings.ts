@@ -32,9 +32,7 @@ export interface StreamTimings {
  * const timings = await lastValueFrom(fromOllama('Write a haiku').pipe(streamTimings()));
  * console.log(`${timings.firstTokenMs} ms to first token, ${timings.tokensPerSecond?.toFixed(1)} tokens/s`);
  */
-export function streamTimings<T extends StreamChunk>(
-  scheduler: SchedulerLike = asyncScheduler,
-): OperatorFunction<T, StreamTimings> {
+export function streamTimings<T extends StreamChunk>(scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, StreamTimings> {
   return (source) =>
     new Observable<StreamTimings>((subscriber) => {
       const subscribedAt = scheduler.now();

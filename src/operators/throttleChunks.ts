@@ -19,10 +19,7 @@ import { checkChunk, guard } from './guard.js';
  *   .pipe(throttleChunks(50))
  *   .subscribe((chunk) => view.append(chunk.text)); // at most 20 DOM updates a second
  */
-export function throttleChunks<T extends StreamChunk>(
-  ms = 10,
-  scheduler: SchedulerLike = asyncScheduler,
-): MonoTypeOperatorFunction<T> {
+export function throttleChunks<T extends StreamChunk>(ms = 10, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) => {
       const pending = new Answer<T>();

@@ -33,7 +33,11 @@ export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, Mo
         subscriber.next(answer.response());
         subscriber.complete();
       };
-      return source.subscribe({ next: guard(subscriber, (chunk: T) => void answer.add(chunk), fail), error: fail, complete: guard(subscriber, done, fail) });
+      return source.subscribe({
+        next: guard(subscriber, (chunk: T) => void answer.add(chunk), fail),
+        error: fail,
+        complete: guard(subscriber, done, fail),
+      });
     });
 }
 

@@ -33,12 +33,7 @@ export function errorFromResponse(statusCode: number, body: string, headers: Err
     return new OllamaError('http', excerpt ? `${status}: ${excerpt}` : status, { statusCode, retryAfterMs });
   }
   const message = json.error || `HTTP ${statusCode}`;
-  const kind: OllamaErrorKind =
-    statusCode === 404 && isModelNotFound(message)
-      ? 'model_not_found'
-      : statusCode >= 500
-        ? 'server'
-        : 'http';
+  const kind: OllamaErrorKind = statusCode === 404 && isModelNotFound(message) ? 'model_not_found' : statusCode >= 500 ? 'server' : 'http';
   return new OllamaError(kind, message, { statusCode, signinUrl: json.signin_url, retryAfterMs });
 }
 

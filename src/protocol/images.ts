@@ -23,7 +23,9 @@ function encodeImages(images: readonly ImageInput[], where: string): string[] {
   return images.map((image, i) => {
     if (typeof image === 'string') return image;
     if (image instanceof Uint8Array) return toBase64(image);
-    throw new OllamaConfigError(`Invalid ollama-rx request: ${where}[${i}] must be base64 text or bytes (a Uint8Array), got ${kindOfValue(image)}`);
+    throw new OllamaConfigError(
+      `Invalid ollama-rx request: ${where}[${i}] must be base64 text or bytes (a Uint8Array), got ${kindOfValue(image)}`,
+    );
   });
 }
 

@@ -37,10 +37,7 @@ type WireFinal = t.TypeOf<typeof WireFinal>;
 const WireToolCall = t.intersection(
   [
     t.type({
-      function: t.intersection([
-        t.type({ name: t.string, arguments: t.UnknownRecord }),
-        t.partial({ index: t.number }),
-      ]),
+      function: t.intersection([t.type({ name: t.string, arguments: t.UnknownRecord }), t.partial({ index: t.number })]),
     }),
     t.partial({ id: t.string }),
   ],
@@ -129,10 +126,7 @@ const isPlainTokenLine = (value: unknown): value is JsonObject =>
   value.eval_duration === undefined;
 
 const isGenerateTokenLine = (value: unknown): value is t.TypeOf<typeof GenerateLine> =>
-  isPlainTokenLine(value) &&
-  typeof value.response === 'string' &&
-  value.context === undefined &&
-  value.tool_calls === undefined;
+  isPlainTokenLine(value) && typeof value.response === 'string' && value.context === undefined && value.tool_calls === undefined;
 
 const isChatTokenLine = (value: unknown): value is t.TypeOf<typeof ChatLine> =>
   isPlainTokenLine(value) &&
@@ -150,27 +144,35 @@ function lineError(codec: t.Decoder<unknown, unknown>, value: unknown): OllamaEr
   return new OllamaError('protocol', `Ollama sent a line that is not a ${codec.name}: ${why} (line: ${preview(value)})`);
 }
 
-export const decodeGenerateLine = lineDecoder(GenerateLine, (line): StreamChunk => {
-  const chunk: StreamChunk = { text: line.response, done: line.done };
-  addCommonFields(chunk, line);
-  if (line.thinking) chunk.thinking = line.thinking;
-  if (line.tool_calls?.length) chunk.toolCalls = line.tool_calls.map(toToolCall);
-  if (line.done) {
-    addFinalFields(chunk, line);
-    if (line.context) chunk.context = line.context;
-  }
-  return chunk;
-}, isGenerateTokenLine);
+export const decodeGenerateLine = lineDecoder(
+  GenerateLine,
+  (line): StreamChunk => {
+    const chunk: StreamChunk = { text: line.response, done: line.done };
+    addCommonFields(chunk, line);
+    if (line.thinking) chunk.thinking = line.thinking;
+    if (line.tool_calls?.length) chunk.toolCalls = line.tool_calls.map(toToolCall);
+    if (line.done) {
+      addFinalFields(chunk, line);
+      if (line.context) chunk.context = line.context;
+    }
+    return chunk;
+  },
+  isGenerateTokenLine,
+);
 
-export const decodeChatLine = lineDecoder(ChatLine, (line): ChatChunk => {
-  const { message } = line;
-  const chunk: ChatChunk = { text: message.content, done: line.done, role: 'assistant' };
-  addCommonFields(chunk, line);
-  if (message.thinking) chunk.thinking = message.thinking;
-  if (message.tool_calls?.length) chunk.toolCalls = message.tool_calls.map(toToolCall);
-  if (line.done) addFinalFields(chunk, line);
-  return chunk;
-}, isChatTokenLine);
+export const decodeChatLine = lineDecoder(
+  ChatLine,
+  (line): ChatChunk => {
+    const { message } = line;
+    const chunk: ChatChunk = { text: message.content, done: line.done, role: 'assistant' };
+    addCommonFields(chunk, line);
+    if (message.thinking) chunk.thinking = message.thinking;
+    if (message.tool_calls?.length) chunk.toolCalls = message.tool_calls.map(toToolCall);
+    if (line.done) addFinalFields(chunk, line);
+    return chunk;
+  },
+  isChatTokenLine,
+);
 
 function addCommonFields(chunk: StreamChunk, line: WireCommon): void {
   if (line.model !== undefined) chunk.model = line.model;

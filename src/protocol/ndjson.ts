@@ -60,7 +60,7 @@ export class NdjsonParser {
 
   /** `bytes` ends with a newline. */
   private parseWholeLines(bytes: Uint8Array, onValue: (value: unknown) => void): void {
-    for (let start = 0; start < bytes.length; ) {
+    for (let start = 0; start < bytes.length;) {
       let end = bytes.length;
       if (end - start > BATCH_MAX_BYTES) {
         end = bytes.lastIndexOf(NEWLINE, start + BATCH_MAX_BYTES - 1) + 1;

@@ -37,7 +37,12 @@ const NOTHING = Symbol('nothing');
 
 const isWhitespace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 const isAtomChar = (code: number) =>
-  (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || code === 0x45 || code === 0x65 ||
+  (code >= 0x30 && code <= 0x39) ||
+  code === 0x2d ||
+  code === 0x2b ||
+  code === 0x2e ||
+  code === 0x45 ||
+  code === 0x65 ||
   (code >= 0x61 && code <= 0x7a);
 const isHexDigit = (code: number) => (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
@@ -300,7 +305,8 @@ export class PartialJsonParser {
 function insert(container: Container, open: OpenContainer, value: unknown): void {
   if (open.isArray) (container as unknown[]).push(value);
   // defineProperty: JSON's "__proto__" key is an own property, never the prototype.
-  else if (open.key === '__proto__') Object.defineProperty(container, open.key, { value, enumerable: true, writable: true, configurable: true });
+  else if (open.key === '__proto__')
+    Object.defineProperty(container, open.key, { value, enumerable: true, writable: true, configurable: true });
   else (container as Record<string, unknown>)[open.key] = value;
 }
 

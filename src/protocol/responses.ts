@@ -87,7 +87,14 @@ const Embeddings = t.type({ embeddings: t.array(t.array(t.number)) }, 'EmbedResp
 export const decodeEmbeddings = lineDecoder(Embeddings, (answer) => answer.embeddings);
 
 export const decodeEmbedResponse = lineDecoder(
-  t.intersection([Embeddings, t.type({ model: t.string }), t.partial({ total_duration: t.number, load_duration: t.number, prompt_eval_count: t.number })], 'EmbedResponse'),
+  t.intersection(
+    [
+      Embeddings,
+      t.type({ model: t.string }),
+      t.partial({ total_duration: t.number, load_duration: t.number, prompt_eval_count: t.number }),
+    ],
+    'EmbedResponse',
+  ),
   (answer): EmbedResponse => ({ model: answer.model, embeddings: answer.embeddings, metrics: toMetrics(answer) ?? {} }),
 );
 

@@ -11,6 +11,9 @@ export const decodeWebSearch = lineDecoder(
 );
 
 export const decodeWebFetch = lineDecoder(
-  t.intersection([t.type({ title: t.string, content: t.string }), t.partial({ links: t.union([t.array(t.string), t.null]) })], 'WebFetchResponse'),
+  t.intersection(
+    [t.type({ title: t.string, content: t.string }), t.partial({ links: t.union([t.array(t.string), t.null]) })],
+    'WebFetchResponse',
+  ),
   (answer): WebFetchResponse => ({ ...answer, links: answer.links ?? [] }),
 );

@@ -57,7 +57,8 @@ const ANSWERS: ReadonlyArray<readonly [RegExp, (question: string, earlier: reado
   ],
   [
     /\bollama\b/i,
-    () => 'Ollama runs language models on your own machine and serves them over an HTTP API on port 11434, streaming each answer as NDJSON.',
+    () =>
+      'Ollama runs language models on your own machine and serves them over an HTTP API on port 11434, streaming each answer as NDJSON.',
   ],
   [
     /\bquantum\b/i,
@@ -67,7 +68,10 @@ const ANSWERS: ReadonlyArray<readonly [RegExp, (question: string, earlier: reado
   [/\bweather\b/i, () => 'I am a simulated model and cannot look outside; with a weather tool I could tell you.'],
   [/\b(picture|image|photo)\b/i, () => IMAGE_ANSWER],
   [/\byes or no\b/i, () => 'Yes.'],
-  [/^\s*(hi|hello|hey)\b|^\s*say (hi|hello)\b/i, () => 'Hello! I am a simulated model. Ask me why the sky is blue, for a story or a haiku.'],
+  [
+    /^\s*(hi|hello|hey)\b|^\s*say (hi|hello)\b/i,
+    () => 'Hello! I am a simulated model. Ask me why the sky is blue, for a story or a haiku.',
+  ],
 ];
 
 const IMAGE_ANSWER = 'I see a small blue square on a white background.';

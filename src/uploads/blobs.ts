@@ -28,7 +28,9 @@ function blobsOf(request: CreateRequest): { field: BlobField; name: string; sour
     }
     for (const [name, source] of Object.entries(files)) {
       if (!(typeof source === 'string' && source) && !(source instanceof Uint8Array)) {
-        throw new OllamaConfigError(`Invalid ollama-rx create request: ${field}.${name} must be a file path or bytes (Uint8Array), got ${preview(source)}`);
+        throw new OllamaConfigError(
+          `Invalid ollama-rx create request: ${field}.${name} must be a file path or bytes (Uint8Array), got ${preview(source)}`,
+        );
       }
       if (!isDigest(source)) blobs.push({ field, name, source });
     }

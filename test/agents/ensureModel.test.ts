@@ -18,7 +18,9 @@ beforeAll(async () => {
       models: {
         installed: { tokens: ['Hi'] },
         loadsForever: { tokens: ['late'], loadDelayMs: 30_000 },
-        outOfMemory: { faults: { status: 500, body: { error: 'model requires more system memory (9.1 GiB) than is available (4.0 GiB)' } } },
+        outOfMemory: {
+          faults: { status: 500, body: { error: 'model requires more system memory (9.1 GiB) than is available (4.0 GiB)' } },
+        },
       },
       pullable: { fresh: { tokens: ['new'] } },
     }),

@@ -20,7 +20,13 @@ function callsThenAnswers(calls: ToolCall[], options: Partial<ModelScript> = {})
     toolCalls: (body) => (lastRole(body) === 'tool' ? [] : calls),
     tokens: (body) =>
       lastRole(body) === 'tool'
-        ? ['Tools', ' said:', ...messagesOf(body).filter((m) => m.role === 'tool').map((m) => ` ${m.tool_name}=${m.content}`)]
+        ? [
+            'Tools',
+            ' said:',
+            ...messagesOf(body)
+              .filter((m) => m.role === 'tool')
+              .map((m) => ` ${m.tool_name}=${m.content}`),
+          ]
         : ['Let me check.'],
     ...options,
   };
@@ -75,7 +81,14 @@ describe('runTools$', () => {
     const before = server.requests.length;
     const events = await lastValueFrom(client.runTools$(question, weatherTools()).pipe(toArray()));
 
-    expect(types(events).filter((type) => type !== 'chunk')).toEqual(['tool-call', 'tool-call', 'tool-result', 'tool-result', 'step', 'done']);
+    expect(types(events).filter((type) => type !== 'chunk')).toEqual([
+      'tool-call',
+      'tool-call',
+      'tool-result',
+      'tool-result',
+      'step',
+      'done',
+    ]);
     // Every chat chunk is there, the tool-call and done chunks included.
     const chunks = events.flatMap((event) => (event.type === 'chunk' ? [event.chunk] : []));
     expect(chunks.filter((chunk) => chunk.done)).toHaveLength(2);
@@ -205,7 +218,9 @@ describe('runTools$', () => {
   describe('maxSteps', () => {
     it('caps the number of chat requests; the last round still runs its tools', async () => {
       const before = server.requests.length;
-      const events = await lastValueFrom(client.runTools$({ model: 'forever', messages: question }, weatherTools(), { maxSteps: 3 }).pipe(toArray()));
+      const events = await lastValueFrom(
+        client.runTools$({ model: 'forever', messages: question }, weatherTools(), { maxSteps: 3 }).pipe(toArray()),
+      );
       expect(requestsSince(before)).toHaveLength(3);
       expect(events.filter((event) => event.type === 'step')).toHaveLength(3);
       const done = events.at(-1) as Extract<ToolEvent, { type: 'done' }>;
@@ -222,7 +237,9 @@ describe('runTools$', () => {
 
     it('must be a whole number of at least 1', () => {
       expect(atSubscribe(() => client.runTools$(question, weatherTools(), { maxSteps: 0 }))).toThrow(OllamaConfigError);
-      expect(atSubscribe(() => client.runTools$(question, weatherTools(), { maxSteps: 1.5 }))).toThrow(/maxSteps must be a whole number of at least 1, not 1.5/);
+      expect(atSubscribe(() => client.runTools$(question, weatherTools(), { maxSteps: 1.5 }))).toThrow(
+        /maxSteps must be a whole number of at least 1, not 1.5/,
+      );
     });
   });
 
@@ -232,7 +249,9 @@ describe('runTools$', () => {
       expect(atSubscribe(() => client.runTools$(question, null as unknown as Tools))).toThrow(
         new OllamaConfigError('Invalid ollama-rx tools: expected an object of named tools, got null'),
       );
-      expect(atSubscribe(() => client.runTools$(question, [] as unknown as Tools))).toThrow(/tools: expected an object of named tools, got an array/);
+      expect(atSubscribe(() => client.runTools$(question, [] as unknown as Tools))).toThrow(
+        /tools: expected an object of named tools, got an array/,
+      );
       // The standalone source emits it on subscription.
       const { error } = await settle(runTools$(question, undefined as unknown as Tools, { client }));
       expect(error).toBeInstanceOf(OllamaConfigError);
@@ -245,7 +264,9 @@ describe('runTools$', () => {
       expect(atSubscribe(() => client.runTools$(question, tools))).toThrow(
         new OllamaConfigError("Invalid ollama-rx tools: 'get_time' has no execute function (got undefined)"),
       );
-      expect(atSubscribe(() => client.runTools$(question, { get_time: null } as unknown as Tools))).toThrow(/'get_time' has no execute function \(got null\)/);
+      expect(atSubscribe(() => client.runTools$(question, { get_time: null } as unknown as Tools))).toThrow(
+        /'get_time' has no execute function \(got null\)/,
+      );
       expect(requestsSince(before)).toHaveLength(0);
     });
 
@@ -367,7 +388,9 @@ describe('conversation().runTools$', () => {
     ]);
 
     const later = conversation({ client, request: { model: 'slowAnswer' } });
-    await firstValueFrom(later.runTools$('Weather?', weatherTools()).pipe(filter((event) => event.type === 'chunk' && event.chunk.text === ' said:')));
+    await firstValueFrom(
+      later.runTools$('Weather?', weatherTools()).pipe(filter((event) => event.type === 'chunk' && event.chunk.text === ' said:')),
+    );
     expect(later.messages).toEqual([
       { role: 'user', content: 'Weather?' },
       { role: 'assistant', content: 'Let me check.', tool_calls: [weatherCall] },
@@ -382,12 +405,20 @@ describe("the simulated Ollama's tool-calling model", () => {
     const tools: Tools = {
       ...weatherTools(),
       add: {
-        parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' }, unit: { type: 'string', enum: ['C', 'F'] } } },
+        parameters: {
+          type: 'object',
+          properties: { a: { type: 'number' }, b: { type: 'number' }, unit: { type: 'string', enum: ['C', 'F'] } },
+        },
         execute: ({ a, b }: { a: number; b: number }) => a + b,
       },
     };
     const events = await lastValueFrom(
-      client.runTools$({ model: 'simulated', messages: [{ role: 'user', content: 'How warm is it in Rio de Janeiro, and what is 12 plus 30?' }] }, tools).pipe(toArray()),
+      client
+        .runTools$(
+          { model: 'simulated', messages: [{ role: 'user', content: 'How warm is it in Rio de Janeiro, and what is 12 plus 30?' }] },
+          tools,
+        )
+        .pipe(toArray()),
     );
     expect(events.flatMap((event) => (event.type === 'tool-call' ? [event.call] : []))).toEqual([
       { id: 'call_1', function: { index: 0, name: 'get_weather', arguments: { city: 'Rio de Janeiro' } } },
@@ -402,7 +433,9 @@ describe("the simulated Ollama's tool-calling model", () => {
   });
 
   it('without tools it says it has none', async () => {
-    const text = await lastValueFrom(client.runTools$({ model: 'simulated', messages: question }, {}).pipe(map((event) => (event.type === 'done' ? event.text : ''))));
+    const text = await lastValueFrom(
+      client.runTools$({ model: 'simulated', messages: question }, {}).pipe(map((event) => (event.type === 'done' ? event.text : ''))),
+    );
     expect(text).toBe('I have no tools to find that out with; I can only say what I already know.');
   });
 });

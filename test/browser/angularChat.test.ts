@@ -81,7 +81,7 @@ function createChat(ollama = client): { chat: ChatService; injector: Environment
 
 /** Polls a signal-backed condition; the service's state lives in signals, not in server events. */
 async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  for (const deadline = performance.now() + timeoutMs; !condition(); ) {
+  for (const deadline = performance.now() + timeoutMs; !condition();) {
     if (performance.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -139,7 +139,7 @@ describe('OllamaChatService (examples/angular)', () => {
     expect(request.finishedAt).toBeUndefined();
   });
 
-  it('models() are the server\'s (list()); the client\'s model is chosen, else the first listed', async () => {
+  it("models() are the server's (list()); the client's model is chosen, else the first listed", async () => {
     const { chat, injector } = createChat();
     expect(chat.model()).toBe('slow');
     // Until the list arrives, the chosen model is the only one to pick.
@@ -171,7 +171,7 @@ describe('OllamaChatService (examples/angular)', () => {
     await unreachable.close();
   });
 
-  it('the chat component\'s template compiles (JIT)', () => {
+  it("the chat component's template compiles (JIT)", () => {
     expect(angular.reflectComponentType(angular.ChatComponent)?.selector).toBe('ollama-chat');
   });
 });

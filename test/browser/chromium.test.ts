@@ -110,7 +110,7 @@ describeInChromium('in Chromium', () => {
     expect(requestsTo('vision')[0]!.body!.images).toEqual([Buffer.from(bytes).toString('base64')]);
   });
 
-  it('shows an unknown model as model_not_found, in Ollama\'s words', async () => {
+  it("shows an unknown model as model_not_found, in Ollama's words", async () => {
     await open('nope');
     await page.waitForFunction(() => document.querySelector('#status')?.textContent !== 'streaming');
     expect(await status()).toBe("model_not_found: model 'nope' not found");

@@ -86,7 +86,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
   /** Resolves once the answer is no longer streaming (the Stop button is disabled then). */
   const settled = () => page.waitForFunction(() => document.querySelector<HTMLButtonElement>('[data-testid="stop"]')?.disabled);
 
-  it('prints the page\'s URL first; the model picker holds the server\'s models, OLLAMA_MODEL chosen', async () => {
+  it("prints the page's URL first; the model picker holds the server's models, OLLAMA_MODEL chosen", async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?model=chat$/);
     await open(new URL(url).search);
     const options = await byTestId('model').locator('option').allTextContents();
@@ -100,7 +100,11 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     // Every text the answer element shows, in order.
     await byTestId('answer').evaluate((answer) => {
       const shown: string[] = ((window as unknown as { shown: string[] }).shown = []);
-      new MutationObserver(() => shown.push(answer.textContent ?? '')).observe(answer, { subtree: true, childList: true, characterData: true });
+      new MutationObserver(() => shown.push(answer.textContent ?? '')).observe(answer, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
     });
     await ask('Why is the sky blue?');
     const full = answerTo({ messages: [{ role: 'user', content: 'Why is the sky blue?' }] });
@@ -173,7 +177,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     expect(request.finishedAt).toBeUndefined();
   });
 
-  it('a model that is not installed: the error line shows model_not_found in Ollama\'s words', async () => {
+  it("a model that is not installed: the error line shows model_not_found in Ollama's words", async () => {
     await open('?model=nope');
     expect(await byTestId('model').inputValue()).toBe('nope');
     await ask('Anyone there?');
@@ -193,7 +197,9 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
 /** The first stdout line that starts with `http`: the page's URL. */
 async function firstUrl({ child, stdout, stderr }: Spawned): Promise<string> {
   for (;;) {
-    const line = stdout().split('\n').find((text, i, lines) => text.startsWith('http') && i < lines.length - 1);
+    const line = stdout()
+      .split('\n')
+      .find((text, i, lines) => text.startsWith('http') && i < lines.length - 1);
     if (line) return line;
     if (child.exitCode !== null) throw new Error(`the demo exited ${child.exitCode}: ${stderr()}`);
     await new Promise((resolve) => child.stdout!.once('data', resolve).once('close', resolve));
@@ -232,11 +238,16 @@ test('an Ollama whose answer stops mid-body (its process gone) ends the proxied 
   const ollama = createServer((socket) =>
     socket.once('data', () => {
       const line = '{"model":"m","created_at":"2026-01-01T00:00:00Z","message":{"role":"assistant","content":"one"},"done":false}\n';
-      socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n${line.length.toString(16)}\r\n${line}\r\n`);
+      socket.end(
+        `HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n${line.length.toString(16)}\r\n${line}\r\n`,
+      );
     }),
   );
   await new Promise<void>((resolve) => ollama.listen(0, '127.0.0.1', resolve));
-  const demo = spawnExample(['demo', '--web'], { OLLAMA_HOST: `http://127.0.0.1:${(ollama.address() as AddressInfo).port}`, OLLAMA_MODEL: 'm' });
+  const demo = spawnExample(['demo', '--web'], {
+    OLLAMA_HOST: `http://127.0.0.1:${(ollama.address() as AddressInfo).port}`,
+    OLLAMA_MODEL: 'm',
+  });
   // Ample: without the end passed on, only this timeout would end the answer.
   const client = new OllamaClient({ host: new URL(await firstUrl(demo)).origin, model: 'm', timeouts: { idle: 30_000 } });
   try {

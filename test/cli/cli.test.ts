@@ -76,7 +76,10 @@ describe('answers', () => {
   test.concurrent('--json prints every chunk as one JSON line', async () => {
     const { code, stdout } = await outcome(cli(['--json', 'as json']));
     expect(code).toBe(0);
-    const chunks = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { text: string; done: boolean });
+    const chunks = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { text: string; done: boolean });
     expect(chunks.map((chunk) => chunk.text)).toEqual(['Hello', ' world', '']);
     expect(chunks.map((chunk) => chunk.done)).toEqual([false, false, true]);
     expect(chunks[2]).toMatchObject({ doneReason: 'stop', metrics: { evalCount: 2 } });
@@ -231,13 +234,18 @@ describe('serve --simulated', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // The first installed model is the demo's; it answers by the question.
     expect(await outcome(cli(['What is 6 x 7?'], { OLLAMA_HOST: url }))).toEqual({ code: 0, stdout: '6 x 7 = 42.\n', stderr: '' });
-    expect(await outcome(cli(['-m', 'tiny', 'hi'], { OLLAMA_HOST: url }))).toMatchObject({ code: 0, stdout: 'Hello! I am a test model.\n' });
+    expect(await outcome(cli(['-m', 'tiny', 'hi'], { OLLAMA_HOST: url }))).toMatchObject({
+      code: 0,
+      stdout: 'Hello! I am a test model.\n',
+    });
     expect(await outcome(cli(['-m', 'flaky', 'Tell me a story'], { OLLAMA_HOST: url }))).toMatchObject({
       code: 1,
       stderr: 'ollama-rx: the simulated GPU ran out of memory\n',
     });
     const tags = (await (await fetch(`${url}/api/tags`)).json()) as { models: { name: string }[] };
-    expect(tags.models.map((model) => model.name)).toEqual(expect.arrayContaining(['simulated-llama', 'llama3.2', 'qwen3', 'tiny', 'flaky', 'loading']));
+    expect(tags.models.map((model) => model.name)).toEqual(
+      expect.arrayContaining(['simulated-llama', 'llama3.2', 'qwen3', 'tiny', 'flaky', 'loading']),
+    );
     spawned.child.kill('SIGTERM');
     expect(await spawned.exit).toBe(0);
     expect(spawned.stdout()).toBe(`${url}\n`);

@@ -23,7 +23,10 @@ async function startTinyproxy(): Promise<Proxy> {
   const dir = await mkdtemp(join(tmpdir(), 'ollama-rx-tinyproxy-'));
   const port = await freePort();
   const conf = join(dir, 'tinyproxy.conf');
-  await writeFile(conf, [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 600', 'MaxClients 64', 'Allow 127.0.0.1', 'LogLevel Connect', ''].join('\n'));
+  await writeFile(
+    conf,
+    [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 600', 'MaxClients 64', 'Allow 127.0.0.1', 'LogLevel Connect', ''].join('\n'),
+  );
   const child: ChildProcess = spawn(TINYPROXY, ['-d', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (data: Buffer) => (output += data));
@@ -41,14 +44,18 @@ async function startTinyproxy(): Promise<Proxy> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await close();
-  throw new Error(`tinyproxy did not start (install Debian's tinyproxy-bin, as .ci/system-deps does): ${spawnError?.message ?? output.trim()}`);
+  throw new Error(
+    `tinyproxy did not start (install Debian's tinyproxy-bin, as .ci/system-deps does): ${spawnError?.message ?? output.trim()}`,
+  );
 }
 
 let server: TestServer;
 let proxy: Proxy;
 
 beforeAll(async () => {
-  server = await startTestServer({ models: { llama: { tokens: ['Through', ' the', ' proxy'] }, slow: { tokens: Array(400).fill('.'), tokenDelayMs: 25 } } });
+  server = await startTestServer({
+    models: { llama: { tokens: ['Through', ' the', ' proxy'] }, slow: { tokens: Array(400).fill('.'), tokenDelayMs: 25 } },
+  });
   proxy = await startTinyproxy();
 });
 afterAll(async () => {

@@ -6,7 +6,13 @@ let server: TestServer;
 let client: OllamaClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ models: { llama: { tokens: ['Hi'] }, slow: { loadDelayMs: 200 }, broken: { faults: { status: 500, body: { error: 'out of memory' } } } } });
+  server = await startTestServer({
+    models: {
+      llama: { tokens: ['Hi'] },
+      slow: { loadDelayMs: 200 },
+      broken: { faults: { status: 500, body: { error: 'out of memory' } } },
+    },
+  });
   client = new OllamaClient({ host: server.url, model: 'llama' });
 });
 afterAll(async () => {

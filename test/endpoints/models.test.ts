@@ -34,7 +34,13 @@ describe('push$', () => {
     expect(progress[0]).toEqual({ status: 'retrieving manifest' });
     const layer = progress.filter((p) => p.percent !== undefined);
     expect(layer.map((p) => p.percent)).toEqual([0, 25, 50, 75, 100, 0, 25, 50, 75, 100]);
-    expect(layer[0]).toEqual({ status: 'pushing cdcdcdcdcdcd', digest: `sha256:${'cd'.repeat(32)}`, total: 4_000_000, completed: 0, percent: 0 });
+    expect(layer[0]).toEqual({
+      status: 'pushing cdcdcdcdcdcd',
+      digest: `sha256:${'cd'.repeat(32)}`,
+      total: 4_000_000,
+      completed: 0,
+      percent: 0,
+    });
     expect(progress.slice(-2)).toEqual([{ status: 'pushing manifest' }, { status: 'success' }]);
   });
 
@@ -46,13 +52,18 @@ describe('push$', () => {
   it('a model that is not installed is model_not_found, with Ollama words kept', async () => {
     const { values, error } = await settle(client.push$('ghost'));
     expect(values).toEqual([{ status: 'retrieving manifest' }, { status: "couldn't retrieve manifest" }]);
-    expect(error).toMatchObject({ kind: 'model_not_found', message: expect.stringMatching(/^model 'ghost' not found: open .*ghost\/latest: no such file or directory$/) });
+    expect(error).toMatchObject({
+      kind: 'model_not_found',
+      message: expect.stringMatching(/^model 'ghost' not found: open .*ghost\/latest: no such file or directory$/),
+    });
   });
 
   it('a push without a model is a configuration error, sent nowhere', async () => {
     const { error } = await settle(client.push$(''));
     expect(error).toBeInstanceOf(OllamaConfigError);
-    expect((error as Error).message).toBe('Invalid ollama-rx request: /api/push needs a model name (a non-empty string), got an empty string');
+    expect((error as Error).message).toBe(
+      'Invalid ollama-rx request: /api/push needs a model name (a non-empty string), got an empty string',
+    );
   });
 
   it.each(['pull$', 'push$'] as const)('%s aborts on unsubscribe', async (method) => {
@@ -68,14 +79,17 @@ describe('push$', () => {
 });
 
 describe('create$', () => {
-  it('from a model: every field in Ollama\'s spelling, progress to success, the model installed', async () => {
+  it("from a model: every field in Ollama's spelling, progress to success, the model installed", async () => {
     const request = {
       model: 'mario',
       from: 'llama',
       system: 'You are Mario.',
       template: '{{ .Prompt }}',
       parameters: { temperature: 0.2, stop: ['<|end|>'] },
-      messages: [{ role: 'user' as const, content: 'Who are you?' }, { role: 'assistant' as const, content: "It's-a me!" }],
+      messages: [
+        { role: 'user' as const, content: 'Who are you?' },
+        { role: 'assistant' as const, content: "It's-a me!" },
+      ],
       license: ['MIT'],
       quantize: 'q4_K_M',
       renderer: 'qwen3',
@@ -97,7 +111,9 @@ describe('create$', () => {
     await writeFile(path, model);
     const adapter = new TextEncoder().encode('a LoRA adapter');
     const start = server.requests.length;
-    const progress = await lastValueFrom(client.create$({ model: 'custom', files: { 'model.gguf': path }, adapters: { 'adapter.gguf': adapter } }).pipe(toArray()));
+    const progress = await lastValueFrom(
+      client.create$({ model: 'custom', files: { 'model.gguf': path }, adapters: { 'adapter.gguf': adapter } }).pipe(toArray()),
+    );
 
     expect(requestsSince(start)).toEqual([
       `HEAD /api/blobs/${digestOf(model)}`,
@@ -116,16 +132,36 @@ describe('create$', () => {
       stream: true,
     });
     const copying = progress.filter((p) => p.status === `copying file ${digestOf(model)}`);
-    expect(copying[0]).toEqual({ status: `copying file ${digestOf(model)}`, digest: digestOf(model), total: model.byteLength, completed: 0, percent: 0 });
+    expect(copying[0]).toEqual({
+      status: `copying file ${digestOf(model)}`,
+      digest: digestOf(model),
+      total: model.byteLength,
+      completed: 0,
+      percent: 0,
+    });
     expect(copying.at(-1)).toMatchObject({ completed: model.byteLength, percent: 100 });
-    expect(progress.map((p) => p.status)).toEqual(expect.arrayContaining(['parsing GGUF', `using existing layer ${digestOf(model)}`, 'success']));
+    expect(progress.map((p) => p.status)).toEqual(
+      expect.arrayContaining(['parsing GGUF', `using existing layer ${digestOf(model)}`, 'success']),
+    );
     expect(await installed()).toContain('custom');
 
     // Both blobs are there now: a second create only asks.
     const again = server.requests.length;
-    const second = await lastValueFrom(client.create$({ model: 'custom2', files: { 'model.gguf': path }, adapters: { 'adapter.gguf': adapter } }).pipe(toArray()));
-    expect(requestsSince(again)).toEqual([`HEAD /api/blobs/${digestOf(model)}`, `HEAD /api/blobs/${digestOf(adapter)}`, 'POST /api/create']);
-    expect(second[0]).toEqual({ status: `copying file ${digestOf(model)}`, digest: digestOf(model), total: model.byteLength, completed: model.byteLength, percent: 100 });
+    const second = await lastValueFrom(
+      client.create$({ model: 'custom2', files: { 'model.gguf': path }, adapters: { 'adapter.gguf': adapter } }).pipe(toArray()),
+    );
+    expect(requestsSince(again)).toEqual([
+      `HEAD /api/blobs/${digestOf(model)}`,
+      `HEAD /api/blobs/${digestOf(adapter)}`,
+      'POST /api/create',
+    ]);
+    expect(second[0]).toEqual({
+      status: `copying file ${digestOf(model)}`,
+      digest: digestOf(model),
+      total: model.byteLength,
+      completed: model.byteLength,
+      percent: 100,
+    });
   });
 
   it('a value that already is a digest is sent as it is; draft_files are uploaded too', async () => {
@@ -133,14 +169,23 @@ describe('create$', () => {
     const known = digestOf('known blob');
     server.blobs.set(known, 10);
     const start = server.requests.length;
-    await lastValueFrom(client.create$({ model: 'drafted', files: { 'model.gguf': known }, draft_files: { 'draft.gguf': draft } }).pipe(toArray()));
+    await lastValueFrom(
+      client.create$({ model: 'drafted', files: { 'model.gguf': known }, draft_files: { 'draft.gguf': draft } }).pipe(toArray()),
+    );
     expect(requestsSince(start)).toEqual([`HEAD /api/blobs/${digestOf(draft)}`, `POST /api/blobs/${digestOf(draft)}`, 'POST /api/create']);
     expect(server.requests.at(-1)!.body).toMatchObject({ files: { 'model.gguf': known }, draft_files: { 'draft.gguf': digestOf(draft) } });
   });
 
-  it('Ollama\'s refusals are errors in its words', async () => {
-    expect(await ollamaError(client.create$({ model: 'x' }))).toMatchObject({ kind: 'http', statusCode: 400, message: "neither 'from' or 'files' was specified" });
-    expect(await ollamaError(client.create$({ model: 'x', files: { '../escape.gguf': digestOf('a') } }))).toMatchObject({ statusCode: 400, message: 'file path must be relative' });
+  it("Ollama's refusals are errors in its words", async () => {
+    expect(await ollamaError(client.create$({ model: 'x' }))).toMatchObject({
+      kind: 'http',
+      statusCode: 400,
+      message: "neither 'from' or 'files' was specified",
+    });
+    expect(await ollamaError(client.create$({ model: 'x', files: { '../escape.gguf': digestOf('a') } }))).toMatchObject({
+      statusCode: 400,
+      message: 'file path must be relative',
+    });
     expect((await settle(client.create$({ model: '', from: 'llama' }))).error).toBeInstanceOf(OllamaConfigError);
     const { values, error } = await settle(client.create$({ model: 'x', from: 'nowhere' }));
     expect(values).toEqual([{ status: 'pulling manifest' }]);
@@ -156,7 +201,9 @@ describe('create$', () => {
     expect(atSubscribe(() => client.create$({ model: 'x', files: { 'a.gguf': 42 as unknown as string } }))).toThrow(
       new OllamaConfigError('Invalid ollama-rx create request: files.a.gguf must be a file path or bytes (Uint8Array), got 42'),
     );
-    expect(atSubscribe(() => client.create$({ model: 'x', adapters: ['a'] as unknown as Record<string, string> }))).toThrow(OllamaConfigError);
+    expect(atSubscribe(() => client.create$({ model: 'x', adapters: ['a'] as unknown as Record<string, string> }))).toThrow(
+      OllamaConfigError,
+    );
     const start = server.requests.length;
     const { error } = await settle(client.create$({ model: 'x', files: { 'a.gguf': join(dir, 'absent.gguf') } }));
     expect(error).toBeInstanceOf(OllamaConfigError);
@@ -164,7 +211,7 @@ describe('create$', () => {
     expect(server.requests.length).toBe(start);
   });
 
-  it('the test server checks each blob\'s digest as Ollama does', async () => {
+  it("the test server checks each blob's digest as Ollama does", async () => {
     const claimed = digestOf('what was promised');
     const response = await fetch(`${server.url}/api/blobs/${claimed}`, { method: 'POST', body: 'something else' });
     expect(response.status).toBe(400);

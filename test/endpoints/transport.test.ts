@@ -13,7 +13,9 @@ import type { FetchFunction } from '../../src/core/options.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ models: { llama: { tokens: ['Hi', ' there'] }, slow: { tokens: Array(200).fill('.'), tokenDelayMs: 50 } } });
+  server = await startTestServer({
+    models: { llama: { tokens: ['Hi', ' there'] }, slow: { tokens: Array(200).fill('.'), tokenDelayMs: 50 } },
+  });
 });
 afterAll(() => server.close());
 
@@ -104,8 +106,12 @@ describe('dispatcher option', () => {
 describe('option checks', () => {
   it('a fetch that is not a function or a dispatcher that cannot dispatch is an OllamaConfigError naming the field', () => {
     expect(() => new OllamaClient({ fetch: 'fetch' as unknown as FetchFunction })).toThrow(OllamaConfigError);
-    expect(() => new OllamaClient({ fetch: 'fetch' as unknown as FetchFunction })).toThrow(/^Invalid ollama-rx options: fetch: expected a fetch-compatible function, got "fetch"$/);
-    expect(() => new OllamaClient({ dispatcher: {} as Dispatcher })).toThrow(/^Invalid ollama-rx options: dispatcher: expected an undici Dispatcher/);
+    expect(() => new OllamaClient({ fetch: 'fetch' as unknown as FetchFunction })).toThrow(
+      /^Invalid ollama-rx options: fetch: expected a fetch-compatible function, got "fetch"$/,
+    );
+    expect(() => new OllamaClient({ dispatcher: {} as Dispatcher })).toThrow(
+      /^Invalid ollama-rx options: dispatcher: expected an undici Dispatcher/,
+    );
     const agent = new Agent();
     expect(() => new OllamaClient({ dispatcher: agent, fetch: globalThis.fetch })).not.toThrow();
     void agent.close();
@@ -123,7 +129,11 @@ describe("gin's answers for routes it lacks", () => {
     const unknown = await fetch(`${server.url}/api/nothing`, { method: 'POST', body: '{}' });
     expect([unknown.status, unknown.headers.get('content-type'), await unknown.text()]).toEqual([404, 'text/plain', '404 page not found']);
     const wrongMethod = await fetch(`${server.url}/api/generate`);
-    expect([wrongMethod.status, wrongMethod.headers.get('allow'), await wrongMethod.text()]).toEqual([405, 'POST', '405 method not allowed']);
+    expect([wrongMethod.status, wrongMethod.headers.get('allow'), await wrongMethod.text()]).toEqual([
+      405,
+      'POST',
+      '405 method not allowed',
+    ]);
     const tags = await fetch(`${server.url}/api/tags`, { method: 'DELETE' });
     expect([tags.status, tags.headers.get('allow')]).toEqual([405, 'HEAD, GET']);
   });
@@ -136,7 +146,11 @@ describe("gin's answers for routes it lacks", () => {
       message: 'HTTP 404: 404 page not found (GET /api/tags: the server has no such route)',
     });
     const response = await client.generate('hi');
-    expect(response).toMatchObject({ success: false, statusCode: 404, error: 'HTTP 404: 404 page not found (POST /api/generate: the server has no such route)' });
+    expect(response).toMatchObject({
+      success: false,
+      statusCode: 404,
+      error: 'HTTP 404: 404 page not found (POST /api/generate: the server has no such route)',
+    });
     await client.close();
   });
 });

@@ -3,7 +3,15 @@ import { Agent, buildConnector } from 'undici';
 import { OllamaClient } from '../../src/client/client.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { createUndiciTransport } from '../../src/http/undici.js';
-import { type RawServer, afterRequestHead, chunkedHead, httpChunk, responseHead, startRawHttpServer, startRawServer } from '../faults/support.js';
+import {
+  type RawServer,
+  afterRequestHead,
+  chunkedHead,
+  httpChunk,
+  responseHead,
+  startRawHttpServer,
+  startRawServer,
+} from '../faults/support.js';
 
 const line = (response: string, done = false) => JSON.stringify({ model: 'm', created_at: '2026-11-30T00:00:00Z', response, done }) + '\n';
 
@@ -18,7 +26,9 @@ const request = (url: string, signal = new AbortController().signal) =>
 describe('undici transport (a dispatch handler)', () => {
   it('hands over the HTTP chunks of one socket read in one piece, in order', async () => {
     const lines = Array.from({ length: 50 }, (_, i) => line(`t${i}`));
-    raw = await startRawHttpServer((socket) => socket.end(Buffer.concat([Buffer.from(chunkedHead()), ...lines.map(httpChunk), Buffer.from('0\r\n\r\n')])));
+    raw = await startRawHttpServer((socket) =>
+      socket.end(Buffer.concat([Buffer.from(chunkedHead()), ...lines.map(httpChunk), Buffer.from('0\r\n\r\n')])),
+    );
     const response = await request(raw.url);
     const reads: string[] = [];
     await response.readBody((bytes) => reads.push(Buffer.from(bytes).toString()));
@@ -38,7 +48,9 @@ describe('undici transport (a dispatch handler)', () => {
 
   it('skips an informational answer (103 Early Hints) before the real one', async () => {
     raw = await startRawHttpServer((socket) =>
-      socket.end(responseHead(103, { Link: '</style.css>; rel=preload' }) + chunkedHead() + httpChunk(line('hi', true)).toString() + '0\r\n\r\n'),
+      socket.end(
+        responseHead(103, { Link: '</style.css>; rel=preload' }) + chunkedHead() + httpChunk(line('hi', true)).toString() + '0\r\n\r\n',
+      ),
     );
     const client = new OllamaClient({ host: raw.url, model: 'm' });
     await expect(lastValueFrom(client.generate$('x').pipe(collectText()))).resolves.toBe('hi');

@@ -41,8 +41,16 @@ describe('webSearch and webFetch', () => {
     const client = ollamaComClient();
     const { results } = await client.webSearch({ query: 'what is ollama?', maxResults: 2 });
     expect(results).toEqual([
-      { title: 'Result 1 for what is ollama?', url: 'https://example.com/what%20is%20ollama%3F/1', content: 'What the web says about what is ollama?, part 1.' },
-      { title: 'Result 2 for what is ollama?', url: 'https://example.com/what%20is%20ollama%3F/2', content: 'What the web says about what is ollama?, part 2.' },
+      {
+        title: 'Result 1 for what is ollama?',
+        url: 'https://example.com/what%20is%20ollama%3F/1',
+        content: 'What the web says about what is ollama?, part 1.',
+      },
+      {
+        title: 'Result 2 for what is ollama?',
+        url: 'https://example.com/what%20is%20ollama%3F/2',
+        content: 'What the web says about what is ollama?, part 2.',
+      },
     ]);
     const request = server.requests.at(-1)!;
     expect(request).toMatchObject({ method: 'POST', path: '/api/web_search', body: { query: 'what is ollama?', max_results: 2 } });
@@ -61,7 +69,11 @@ describe('webSearch and webFetch', () => {
     expect(server.requests.at(-1)).toMatchObject({ path: '/api/web_fetch', body: { url: 'https://ollama.com' } });
     // Ollama leaves out an empty list of links.
     const bare = capturing(200, { title: 't', content: 'c' });
-    expect(await new OllamaClient({ host: 'https://ollama.com', fetch: bare.fetch }).webFetch({ url: 'https://x.test' })).toEqual({ title: 't', content: 'c', links: [] });
+    expect(await new OllamaClient({ host: 'https://ollama.com', fetch: bare.fetch }).webFetch({ url: 'https://x.test' })).toEqual({
+      title: 't',
+      content: 'c',
+      links: [],
+    });
     await client.close();
   });
 
@@ -71,7 +83,10 @@ describe('webSearch and webFetch', () => {
     await client.webSearch({ query: 'q' });
     expect(server.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
     const perCall = capturing();
-    await new OllamaClient({ host: 'ollama.com', fetch: perCall.fetch }).webSearch({ query: 'q' }, { headers: { authorization: 'Bearer per-call' } });
+    await new OllamaClient({ host: 'ollama.com', fetch: perCall.fetch }).webSearch(
+      { query: 'q' },
+      { headers: { authorization: 'Bearer per-call' } },
+    );
     expect(perCall.seen[0]!.headers.authorization).toBe('Bearer per-call');
     await client.close();
   });
@@ -83,7 +98,14 @@ describe('webSearch and webFetch', () => {
       await new OllamaClient({ host, fetch }).webSearch({ query: 'q' });
       expect(seen[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
     }
-    for (const host of [server.url, 'http://ollama.com', 'https://ollama.com.example.net', 'https://www.ollama.com', 'https://ollama.com:8443', 'gpu-box']) {
+    for (const host of [
+      server.url,
+      'http://ollama.com',
+      'https://ollama.com.example.net',
+      'https://www.ollama.com',
+      'https://ollama.com:8443',
+      'gpu-box',
+    ]) {
       const { seen, fetch } = capturing();
       await new OllamaClient({ host, fetch }).webSearch({ query: 'q' });
       expect(seen[0]!.headers.authorization).toBeUndefined();
@@ -98,10 +120,17 @@ describe('webSearch and webFetch', () => {
   it('without a key the 401 is an OllamaError (http, 401), with signinUrl when ollama.com sends one', async () => {
     delete process.env.OLLAMA_API_KEY;
     const client = ollamaComClient();
-    await expect(client.webSearch({ query: 'q' })).rejects.toMatchObject({ name: 'OllamaError', kind: 'http', statusCode: 401, message: 'unauthorized' });
+    await expect(client.webSearch({ query: 'q' })).rejects.toMatchObject({
+      name: 'OllamaError',
+      kind: 'http',
+      statusCode: 401,
+      message: 'unauthorized',
+    });
     expect(server.requests.at(-1)!.headers.authorization).toBeUndefined();
     const signin = capturing(401, { error: 'unauthorized', signin_url: 'https://ollama.com/connect?name=x' });
-    await expect(new OllamaClient({ host: 'https://ollama.com', fetch: signin.fetch }).webFetch({ url: 'https://x.test' })).rejects.toMatchObject({
+    await expect(
+      new OllamaClient({ host: 'https://ollama.com', fetch: signin.fetch }).webFetch({ url: 'https://x.test' }),
+    ).rejects.toMatchObject({
       kind: 'http',
       statusCode: 401,
       signinUrl: 'https://ollama.com/connect?name=x',
@@ -112,7 +141,9 @@ describe('webSearch and webFetch', () => {
   it('the key from the environment is a secret like any Authorization: never in an error, even when echoed', async () => {
     process.env.OLLAMA_API_KEY = KEY;
     const echo = capturing(401, { error: `bad key Bearer ${KEY}` });
-    const error = await new OllamaClient({ host: 'https://ollama.com', fetch: echo.fetch }).webSearch({ query: 'q' }).catch((e: unknown) => e);
+    const error = await new OllamaClient({ host: 'https://ollama.com', fetch: echo.fetch })
+      .webSearch({ query: 'q' })
+      .catch((e: unknown) => e);
     expect(echo.seen[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(error).toMatchObject({ kind: 'http', statusCode: 401 });
     expect(String((error as Error).message)).not.toContain(KEY);
@@ -121,7 +152,9 @@ describe('webSearch and webFetch', () => {
   it('an empty query or url is refused before anything is sent', async () => {
     const { seen, fetch } = capturing();
     const client = new OllamaClient({ host: 'https://ollama.com', fetch });
-    await expect(client.webSearch({ query: '' })).rejects.toThrow(new OllamaConfigError('Invalid ollama-rx webSearch request: query must be a non-empty string'));
+    await expect(client.webSearch({ query: '' })).rejects.toThrow(
+      new OllamaConfigError('Invalid ollama-rx webSearch request: query must be a non-empty string'),
+    );
     await expect(client.webFetch({ url: '' })).rejects.toBeInstanceOf(OllamaConfigError);
     expect(seen).toHaveLength(0);
   });

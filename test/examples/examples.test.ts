@@ -13,7 +13,8 @@ import { main as typewriter } from '../../examples/typewriter.js';
 import { DEMO_ANSWER } from '../../src/testing/index.js';
 import { FAST_SIMULATION, eventually, fakeIO, realOllama, useServer } from './harness.js';
 
-const TWENTY_THREE = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty a b c';
+const TWENTY_THREE =
+  'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty a b c';
 const words = (text: string) => text.match(/\s*\S+/g)!;
 
 const server = useServer({
@@ -89,8 +90,12 @@ test('errors: not installed, timeout and a bad option, each explained', async ()
   expect(stdout.text).toContain(
     '\nA model that is not installed:\n  Model "no-such-model" is not installed. Install it first: ollama pull no-such-model\n',
   );
-  expect(stdout.text).toMatch(/\nA first-token timeout of 1 ms:\n {2}Ollama took too long \(timeout: [^\n]*\(firstToken\)\)\. Try again[^\n]*\n/);
-  expect(stdout.text).toContain('\nA request with a bad option:\n  Not sent: Invalid ollama-rx options: timeouts.idle: expected a positive number (ms), got -1\n');
+  expect(stdout.text).toMatch(
+    /\nA first-token timeout of 1 ms:\n {2}Ollama took too long \(timeout: [^\n]*\(firstToken\)\)\. Try again[^\n]*\n/,
+  );
+  expect(stdout.text).toContain(
+    '\nA request with a bad option:\n  Not sent: Invalid ollama-rx options: timeouts.idle: expected a positive number (ms), got -1\n',
+  );
   // The timed-out request was aborted (if it got as far as the server), not left to load for 30 s.
   await server().until(() => server().requests.every((request) => request.finishedAt ?? request.disconnectedAt));
 });
@@ -103,7 +108,9 @@ test('benchmark: the non-streaming total against the streaming first token, tota
   expect(lines).toContainEqual(expect.stringMatching(/^Streaming: {5}the first token after \d+ ms, the whole answer after \d+ ms$/));
   expect(lines).toContainEqual(expect.stringMatching(/^ {15}23 tokens in 24 chunks at [\d.]+ tokens\/s$/));
   // The model is loaded first, so that neither measurement includes the load.
-  const bodies = server().requests.slice(before).map((request) => request.body);
+  const bodies = server()
+    .requests.slice(before)
+    .map((request) => request.body);
   expect(bodies).toMatchObject([
     { prompt: '', stream: false },
     { prompt: 'Write a haiku about the sea.', stream: false },
@@ -165,7 +172,9 @@ describe('agent', () => {
     expect(text).toContain('→ get_weather({"city":"Tokyo"})\n→ get_local_time({"city":"London"})\n');
     expect(text).toContain('← get_weather: {"city":"Tokyo","temperatureC":24,"conditions":"sunny"}\n');
     expect(text).toMatch(/← get_local_time: \d\d:\d\d\n/);
-    expect(text).toMatch(/\nHere is what I found\. get_weather says \{"city":"Tokyo","temperatureC":24,"conditions":"sunny"\}; get_local_time says \d\d:\d\d\.\n$/);
+    expect(text).toMatch(
+      /\nHere is what I found\. get_weather says \{"city":"Tokyo","temperatureC":24,"conditions":"sunny"\}; get_local_time says \d\d:\d\d\.\n$/,
+    );
   });
 
   test("a tool's failure goes back to the model, which still answers", async () => {

@@ -34,7 +34,9 @@ export interface FakeIO extends ExampleIO {
   interrupt(): void;
 }
 
-export function fakeIO(options: { env?: Record<string, string>; args?: string[]; terminal?: { rows: number; columns: number } } = {}): FakeIO {
+export function fakeIO(
+  options: { env?: Record<string, string>; args?: string[]; terminal?: { rows: number; columns: number } } = {},
+): FakeIO {
   const interrupts = new Subject<void>();
   return {
     stdin: new PassThrough(),

@@ -20,7 +20,10 @@ function generate(script: ModelScript) {
 
 describe('body faults', () => {
   it('an {"error"} line after HTTP 200: server, Ollama\'s message, the partial text kept', async () => {
-    const { values, error } = await generate({ tokens: ['par', 'tial', ' lost'], faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' } });
+    const { values, error } = await generate({
+      tokens: ['par', 'tial', ' lost'],
+      faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' },
+    });
     expect(texts(values)).toBe('partial');
     expectFailure(error, { kind: 'server', partialText: 'partial' });
     expect((error as Error).message).toBe('CUDA error: out of memory');

@@ -32,10 +32,15 @@ describe('case 6: host strings', () => {
     expect(() => new OllamaClient({ host: input })).toThrow(OllamaConfigError);
   });
 
-  it.each(['127.0.0.1#x', 'h/p?q=1', 'http://h:80/ollama#frag', 'http://h?', 'gpu-box:11434?x'])('%j is refused: the API path would land in a query or fragment', (input) => {
-    expect(() => parseHost(input)).toThrow(OllamaConfigError);
-    expect(() => parseHost(input)).toThrow(`Invalid ollama-rx host ${JSON.stringify(input)}: a host cannot hold a query (?) or a fragment (#)`);
-  });
+  it.each(['127.0.0.1#x', 'h/p?q=1', 'http://h:80/ollama#frag', 'http://h?', 'gpu-box:11434?x'])(
+    '%j is refused: the API path would land in a query or fragment',
+    (input) => {
+      expect(() => parseHost(input)).toThrow(OllamaConfigError);
+      expect(() => parseHost(input)).toThrow(
+        `Invalid ollama-rx host ${JSON.stringify(input)}: a host cannot hold a query (?) or a fragment (#)`,
+      );
+    },
+  );
 });
 
 describe('case 7: header values HTTP cannot carry', () => {

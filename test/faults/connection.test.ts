@@ -2,13 +2,16 @@ import { OllamaClient } from '../../src/client/client.js';
 import { ollamaError, settle, texts } from '../helpers.js';
 import { afterRequestHead, expectFailure, expectNothingLeftBehind, loopback, startRawServer } from './support.js';
 
-const loop = loopback({
-  models: {
-    resets: { tokens: ['par', 'tial', ' never'], faults: { resetAfterTokens: 2 } },
-    ends: { tokens: ['par', 'tial', ' never'], faults: { endAfterTokens: 2 } },
-    slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
+const loop = loopback(
+  {
+    models: {
+      resets: { tokens: ['par', 'tial', ' never'], faults: { resetAfterTokens: 2 } },
+      ends: { tokens: ['par', 'tial', ' never'], faults: { endAfterTokens: 2 } },
+      slow: { tokens: ['one ', 'two ', 'three ', 'four'], tokenDelayMs: 30 },
+    },
   },
-}, { model: 'slow' });
+  { model: 'slow' },
+);
 
 describe('connection faults', () => {
   it('connection refused: network, no status, nothing received', async () => {

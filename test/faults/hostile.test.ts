@@ -84,7 +84,10 @@ describe('case 2: bytes after the done line', () => {
     const { values, error, completed } = await settle(client.generate$('x'));
     expect(error).toBeUndefined();
     expect(completed).toBe(true);
-    expect(values.map((chunk) => [chunk.text, chunk.done])).toEqual([['a', false], ['', true]]);
+    expect(values.map((chunk) => [chunk.text, chunk.done])).toEqual([
+      ['a', false],
+      ['', true],
+    ]);
     expect(raw.accepted).toBe(1);
   });
 });
@@ -104,7 +107,7 @@ describe('case 3: error bodies are read as a bounded prefix', () => {
     expect(sent.written).toBeLessThan(32 * MiB);
   });
 
-  it('a 503 whose body stalls after its JSON, no timeouts set: the error still arrives with Ollama\'s words', async () => {
+  it("a 503 whose body stalls after its JSON, no timeouts set: the error still arrives with Ollama's words", async () => {
     const { raw, client } = await hostile((socket) =>
       socket.write(responseHead(503, { 'Content-Type': 'application/json', 'Content-Length': '1000' }) + '{"error":"server busy"}'),
     );
@@ -155,7 +158,10 @@ describe('case 4: single answers have a size cap', () => {
     const { client: atCap } = await hostile(tagsOfSize(1_000), { maxAnswerBytes: 1_000 });
     await expect(atCap.list()).resolves.toEqual([]);
     const { client: over } = await hostile(tagsOfSize(1_001), { maxAnswerBytes: 1_000 });
-    await expect(over.list()).rejects.toMatchObject({ kind: 'protocol', message: expect.stringContaining('longer than 1000 bytes (maxAnswerBytes)') });
+    await expect(over.list()).rejects.toMatchObject({
+      kind: 'protocol',
+      message: expect.stringContaining('longer than 1000 bytes (maxAnswerBytes)'),
+    });
   });
 
   it.each([0, -1, 1.5, '32MB'])('maxAnswerBytes %j is refused at construction', (value) => {
@@ -184,10 +190,9 @@ describe('case 9: redirects are errors that say where they pointed, never follow
   it.each([301, 302, 307, 308])('%i: http with the Location in the message; the other origin gets nothing', async (status) => {
     const elsewhere = await startRawHttpServer((socket) => socket.end(responseHead(200, { 'Content-Length': '0' })));
     const target = `${elsewhere.url}/api/generate`;
-    const { raw, client } = await hostile(
-      (socket) => socket.write(responseHead(status, { Location: target, 'Content-Length': '0' })),
-      { headers: { Authorization: 'Bearer tok-1234' } },
-    );
+    const { raw, client } = await hostile((socket) => socket.write(responseHead(status, { Location: target, 'Content-Length': '0' })), {
+      headers: { Authorization: 'Bearer tok-1234' },
+    });
     const error = await ollamaError(client.generate$('x'));
     expectFailure(error, { kind: 'http', statusCode: status, partialText: '' });
     expect(error.message).toBe(`HTTP ${status}: redirect to ${target} not followed; set the client's host to the server's address`);
@@ -202,7 +207,12 @@ describe('case 9: redirects are errors that say where they pointed, never follow
       socket.write(responseHead(307, { Location: `${elsewhere.url}/api/tags`, 'Content-Length': '0' })),
     );
     const transport = createFetchTransport();
-    const response = await transport.request({ method: 'GET', url: `${raw.url}/api/tags`, headers: {}, signal: new AbortController().signal });
+    const response = await transport.request({
+      method: 'GET',
+      url: `${raw.url}/api/tags`,
+      headers: {},
+      signal: new AbortController().signal,
+    });
     expect(response.status).toBe(307);
     expect(response.header('location')).toBe(`${elsewhere.url}/api/tags`);
     await response.readBody(() => {});

@@ -107,7 +107,11 @@ describe('retryStream in virtual time', () => {
 
 describe('retryStream against the test server', () => {
   it('retries 503s until the server answers, and streams the whole text once', async () => {
-    const busy = model({ tokens: STORY, faults: { status: 503, body: { error: 'server busy, please try again.  maximum pending requests exceeded' } }, failuresBeforeSuccess: 2 });
+    const busy = model({
+      tokens: STORY,
+      faults: { status: 503, body: { error: 'server busy, please try again.  maximum pending requests exceeded' } },
+      failuresBeforeSuccess: 2,
+    });
     const { values, completed } = await settle(loop.client.generate$('x', { model: busy.name }).pipe(retryStream(fast)));
     expect(completed).toBe(true);
     expect(texts(values)).toBe(STORY_TEXT);
@@ -123,7 +127,9 @@ describe('retryStream against the test server', () => {
 
   it('retries a model load past firstToken', async () => {
     const cold = model({ tokens: STORY, faults: { loadStallMs: 60_000 }, failuresBeforeSuccess: 1 });
-    const { values } = await settle(loop.client.generate$('x', { model: cold.name, timeouts: { firstToken: 400 } }).pipe(retryStream(fast)));
+    const { values } = await settle(
+      loop.client.generate$('x', { model: cold.name, timeouts: { firstToken: 400 } }).pipe(retryStream(fast)),
+    );
     expect(texts(values)).toBe(STORY_TEXT);
     expect(cold.requests().map((r) => Boolean(r.disconnectedAt))).toEqual([true, false]);
   });
@@ -165,7 +171,13 @@ describe('resumable', () => {
     expect(values.filter((c) => c.done)).toHaveLength(1);
     const [first, second] = story.requests();
     expect(first!.body).toEqual({ ...request, stream: true });
-    expect(second!.body).toEqual({ model: story.name, prompt: `${prompt}Once upon a`, raw: true, options: { temperature: 0 }, stream: true });
+    expect(second!.body).toEqual({
+      model: story.name,
+      prompt: `${prompt}Once upon a`,
+      raw: true,
+      options: { temperature: 0 },
+      stream: true,
+    });
   });
 
   it('continues a chat stream cut by a reset with a trailing assistant message', async () => {
@@ -181,7 +193,12 @@ describe('resumable', () => {
   });
 
   it('sends the request again as it was when a thinking model drops before any answer text', async () => {
-    const thinker = model({ thinking: ['Let', ' me', ' think'], tokens: ['42'], faults: { resetAfterTokens: 1 }, failuresBeforeSuccess: 1 });
+    const thinker = model({
+      thinking: ['Let', ' me', ' think'],
+      tokens: ['42'],
+      faults: { resetAfterTokens: 1 },
+      failuresBeforeSuccess: 1,
+    });
     const request: ChatRequest = { model: thinker.name, messages: [{ role: 'user', content: '6 × 7?' }] };
     const { values, completed } = await settle(resumable(request, (next) => loop.client.chat$(next).pipe(retryStream(fast)), fast));
     expect(completed).toBe(true);
@@ -189,7 +206,7 @@ describe('resumable', () => {
     expect(thinker.requests().map((r) => r.body!.messages)).toEqual([request.messages, request.messages]);
   });
 
-    it('extends an assistant message the request already ended with', async () => {
+  it('extends an assistant message the request already ended with', async () => {
     const story = model({ tokens: storyteller(''), faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 1 });
     const request: ChatRequest = {
       model: story.name,
@@ -209,7 +226,9 @@ describe('resumable', () => {
   it('carries all the text so far into each resume, and into the error when resumes run out', async () => {
     const prompt = 'p: ';
     const story = model({ tokens: storyteller(prompt), faults: { errorAfterTokens: 2 }, failuresBeforeSuccess: 3 });
-    const { values, error } = await settle(resumable({ model: story.name, prompt }, (next) => loop.client.generate$(next), { count: 2, delay: 1 }));
+    const { values, error } = await settle(
+      resumable({ model: story.name, prompt }, (next) => loop.client.generate$(next), { count: 2, delay: 1 }),
+    );
     expect(texts(values)).toBe('Once upon a time, a');
     expectFailure(error, { kind: 'server', partialText: 'Once upon a time, a' });
     expect(story.requests().map((r) => r.body!.prompt)).toEqual(['p: ', 'p: Once upon', 'p: Once upon a time']);
@@ -229,8 +248,14 @@ describe('resumable', () => {
   });
 
   it('composes with retryStream for failures before the first token of any attempt', async () => {
-    const down = model({ tokens: STORY, faults: { status: 500, body: { error: 'llama runner process has terminated' } }, failuresBeforeSuccess: 1 });
-    const { values } = await settle(resumable({ model: down.name, prompt: 'x' }, (next) => loop.client.generate$(next).pipe(retryStream(fast)), fast));
+    const down = model({
+      tokens: STORY,
+      faults: { status: 500, body: { error: 'llama runner process has terminated' } },
+      failuresBeforeSuccess: 1,
+    });
+    const { values } = await settle(
+      resumable({ model: down.name, prompt: 'x' }, (next) => loop.client.generate$(next).pipe(retryStream(fast)), fast),
+    );
     expect(texts(values)).toBe(STORY_TEXT);
   });
 
@@ -257,4 +282,3 @@ describe('resumable', () => {
     expect(story.requests()).toHaveLength(2);
   });
 });
-

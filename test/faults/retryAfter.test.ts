@@ -16,7 +16,9 @@ describe('case 8: Retry-After', () => {
     [503, '0', 0],
   ])('%i with Retry-After: %s → retryAfterMs %i', async (status, header, expected) => {
     const raw = await startRawHttpServer((socket) =>
-      socket.write(responseHead(status, { 'Retry-After': header, 'Content-Type': 'application/json', 'Content-Length': '17' }) + '{"error":"later"}'),
+      socket.write(
+        responseHead(status, { 'Retry-After': header, 'Content-Type': 'application/json', 'Content-Length': '17' }) + '{"error":"later"}',
+      ),
     );
     const client = new OllamaClient({ host: raw.url, model: 'm' });
     const error = await ollamaError(client.generate$('x'));

@@ -13,7 +13,9 @@ const raw = (...pieces: string[]): ModelScript => ({ faults: { raw: pieces, rawD
 const loop = loopback(
   {
     models: {
-      json401: { faults: { status: 401, body: { error: `unauthorized: got Bearer ${TOKEN}`, signin_url: `https://ollama.com/connect?t=${TOKEN}` } } },
+      json401: {
+        faults: { status: 401, body: { error: `unauthorized: got Bearer ${TOKEN}`, signin_url: `https://ollama.com/connect?t=${TOKEN}` } },
+      },
       html502: { faults: { status: 502, body: `<html><head><title>bad key ${KEY} for ${TOKEN}</title></head></html>` } },
       text403: { faults: { status: 403, body: `forbidden: ${TOKEN}`, contentType: 'text/plain' } },
       errorLine: raw(line('a'), `{"error":"key ${KEY} was revoked"}\n`),
@@ -30,7 +32,9 @@ afterEach(() => expectNothingLeftBehind(loop));
 function everyText(error: unknown): string {
   const failure = error as OllamaError;
   const cause = failure.cause as Error | undefined;
-  return [failure.message, String(failure), failure.stack, JSON.stringify(failure), failure.signinUrl, String(cause), cause?.stack].join('\n');
+  return [failure.message, String(failure), failure.stack, JSON.stringify(failure), failure.signinUrl, String(cause), cause?.stack].join(
+    '\n',
+  );
 }
 
 describe('case 5: secrets never come back in errors', () => {

@@ -149,10 +149,7 @@ export async function expectNothingLeftBehind(
 }
 
 /** The four facts every fault must get right, compared exactly (an absent field must be absent). */
-export function expectFailure(
-  error: unknown,
-  expected: { kind: string; partialText: string; statusCode?: number; phase?: string },
-): void {
+export function expectFailure(error: unknown, expected: { kind: string; partialText: string; statusCode?: number; phase?: string }): void {
   const { kind, partialText, statusCode, phase } = error as Record<string, unknown>;
   expect({ kind, partialText, statusCode, phase }).toEqual(expected);
 }

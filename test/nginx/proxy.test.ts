@@ -70,7 +70,9 @@ describeWithNginx('ollama-rx through nginx (test/nginx/ollama.conf) balancing tw
 
   it('sends concurrent requests to both servers', async () => {
     const prompts = ['a', 'b', 'c', 'd'].map((name) => `balance ${name}`);
-    const answers = await Promise.all(prompts.map((prompt) => lastValueFrom(client.generate$(prompt, { model: 'paced' }).pipe(collectText()))));
+    const answers = await Promise.all(
+      prompts.map((prompt) => lastValueFrom(client.generate$(prompt, { model: 'paced' }).pipe(collectText()))),
+    );
     expect(answers).toEqual(prompts.map(() => TOKENS.join('')));
     const servedBy = prompts.map((prompt) => upstreams.indexOf(findRequest(prompt)!.server));
     expect(new Set(servedBy)).toEqual(new Set([0, 1]));

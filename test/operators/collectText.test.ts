@@ -44,7 +44,9 @@ describe('collectText', () => {
     });
     let thrown: unknown;
     marbles().run(({ cold }) => {
-      cold('a#', values, error).pipe(collectText()).subscribe({ error: (e: unknown) => (thrown = e) });
+      cold('a#', values, error)
+        .pipe(collectText())
+        .subscribe({ error: (e: unknown) => (thrown = e) });
     });
     expect(thrown).toBe(error);
   });
@@ -54,7 +56,9 @@ describe('collectText', () => {
     controller.abort();
     let thrown: unknown;
     marbles().run(({ cold }) => {
-      cold('a#', values, controller.signal.reason).pipe(collectText()).subscribe({ error: (e: unknown) => (thrown = e) });
+      cold('a#', values, controller.signal.reason)
+        .pipe(collectText())
+        .subscribe({ error: (e: unknown) => (thrown = e) });
     });
     expect(thrown).toBe(controller.signal.reason);
   });

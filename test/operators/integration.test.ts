@@ -56,14 +56,18 @@ describe('operators on a real stream', () => {
     expect(typed.filter((c) => c.text).map((c) => c.text)).toEqual([...'Thumbs ', '\u{1F44D}\u{1F3FD}', ...' and caf', 'e\u0301']);
     expect(typed.at(-1)).toMatchObject({ text: '', done: true, metrics: { evalCount: 5 } });
 
-    const chat = await lastValueFrom(fromOllamaChat([{ role: 'user', content: 'weather?' }], { client, model: 'thinker' }).pipe(typewriter(1), toArray()));
+    const chat = await lastValueFrom(
+      fromOllamaChat([{ role: 'user', content: 'weather?' }], { client, model: 'thinker' }).pipe(typewriter(1), toArray()),
+    );
     expect(texts(chat)).toBe('Calling a tool');
     expect(chat.map((c) => c.thinking ?? '').join('')).toBe('Let me check.');
     expect(chat.at(-1)).toMatchObject({ done: true, toolCalls: [weather] });
   });
 
   it("countTokens ends with the server's evalCount, thinking tokens included", async () => {
-    const counts = await lastValueFrom(fromOllamaChat([{ role: 'user', content: 'q' }], { client, model: 'thinker' }).pipe(countTokens(), toArray()));
+    const counts = await lastValueFrom(
+      fromOllamaChat([{ role: 'user', content: 'q' }], { client, model: 'thinker' }).pipe(countTokens(), toArray()),
+    );
     expect(counts).toEqual([1, 2, 3, 4]);
   });
 

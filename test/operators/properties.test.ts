@@ -7,7 +7,8 @@ import type { StreamChunk } from '../../src/core/types.js';
 
 // Graphemes of one or many code points: combining marks, skin tones, ZWJ families, flags, Hangul jamo, CRLF.
 const GRAPHEMES = ['a', 'Z', ' ', '\n', '\r\n', ',', '!', 'e\u0301', '👍', '👍🏽', '👨‍👩‍👧', '🏳️‍🌈', '🇫🇷', '字', '가', 'ǅ'];
-const graphemesOf = (text: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
+const graphemesOf = (text: string) =>
+  Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text), (s) => s.segment);
 
 /** A text cut into chunks anywhere — inside graphemes, even between the halves of a surrogate pair — arriving at random gaps. */
 const stream = fc
@@ -61,12 +62,17 @@ describe('operator laws', () => {
 
   it('typewriter emits exactly the graphemes of the whole text, then the done chunk, at any pace', () => {
     fc.assert(
-      fc.property(stream, fc.integer({ min: 0, max: 60 }), fc.option(fc.integer({ min: 1, max: 200 })), ({ text, chunks, gaps }, ms, maxLagMs) => {
-        const { values, completed } = play(chunks, gaps, (scheduler) => typewriter(ms, { scheduler, maxLagMs: maxLagMs ?? undefined }));
-        expect(completed).toBe(true);
-        expect(unitsOf(values)).toEqual(graphemesOf(text));
-        expect(values.at(-1)).toMatchObject({ text: '', done: true });
-      }),
+      fc.property(
+        stream,
+        fc.integer({ min: 0, max: 60 }),
+        fc.option(fc.integer({ min: 1, max: 200 })),
+        ({ text, chunks, gaps }, ms, maxLagMs) => {
+          const { values, completed } = play(chunks, gaps, (scheduler) => typewriter(ms, { scheduler, maxLagMs: maxLagMs ?? undefined }));
+          expect(completed).toBe(true);
+          expect(unitsOf(values)).toEqual(graphemesOf(text));
+          expect(values.at(-1)).toMatchObject({ text: '', done: true });
+        },
+      ),
     );
   });
 

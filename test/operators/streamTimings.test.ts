@@ -10,7 +10,7 @@ describe('streamTimings', () => {
     marbles().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('e-a-b---c-d|', values);
       expectObservable(source.pipe(streamTimings())).toBe('-----------(t|)', {
-        t: { firstTokenMs: 2, totalMs: 11, chunks: 5, tokens: 3, tokensPerSecond: 2 / 6 * 1000 },
+        t: { firstTokenMs: 2, totalMs: 11, chunks: 5, tokens: 3, tokensPerSecond: (2 / 6) * 1000 },
       });
       expectSubscriptions(source.subscriptions).toBe('^----------!');
     });

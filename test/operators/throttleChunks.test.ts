@@ -49,7 +49,11 @@ describe('throttleChunks', () => {
   it('sends the pending merge before an error', () => {
     marbles().run(({ cold, expectObservable }) => {
       const error = new Error('boom');
-      expectObservable(cold('abc#', values, error).pipe(throttleChunks(10))).toBe('a--(m#)', { a: values.a, m: { text: 'lo wor', done: false } }, error);
+      expectObservable(cold('abc#', values, error).pipe(throttleChunks(10))).toBe(
+        'a--(m#)',
+        { a: values.a, m: { text: 'lo wor', done: false } },
+        error,
+      );
     });
   });
 

@@ -60,7 +60,7 @@ describe('typewriter', () => {
     });
   });
 
-  it("types word by word, each word with the spaces and punctuation after it", () => {
+  it('types word by word, each word with the spaces and punctuation after it', () => {
     const values = chunkValues({ a: 'Hello, wo', b: 'rld! How', c: ' are you?' }, 'c');
     marbles().run(({ cold, expectObservable }) => {
       expectObservable(cold('a-b-c|', values).pipe(typewriter(10, { unit: 'word' }))).toBe('h 9ms w 9ms x 9ms y 9ms (zD|)', {
@@ -107,14 +107,22 @@ describe('typewriter', () => {
     const values = chunkValues({ a: 'Hey' });
     marbles().run(({ cold, expectObservable }) => {
       const error = new Error('connection reset');
-      expectObservable(cold('a#', values, error).pipe(typewriter(10))).toBe('h 9ms e 9ms (y#)', { h: typed('H'), e: typed('e'), y: typed('y') }, error);
+      expectObservable(cold('a#', values, error).pipe(typewriter(10))).toBe(
+        'h 9ms e 9ms (y#)',
+        { h: typed('H'), e: typed('e'), y: typed('y') },
+        error,
+      );
     });
   });
 
   it('holds the last grapheme back until more text, or the end, shows it is complete', () => {
     const values = chunkValues({ a: 'Hi', d: '' }, 'd');
     marbles().run(({ cold, expectObservable }) => {
-      expectObservable(cold('a 20ms (d|)', values).pipe(typewriter(10))).toBe('h 20ms (id|)', { h: typed('H'), i: typed('i'), d: values.d });
+      expectObservable(cold('a 20ms (d|)', values).pipe(typewriter(10))).toBe('h 20ms (id|)', {
+        h: typed('H'),
+        i: typed('i'),
+        d: values.d,
+      });
     });
   });
 

@@ -66,8 +66,12 @@ describe('the packed tarball', () => {
   });
 
   it('holds the LICENSE, and no source maps (they would point at src/, which is not shipped)', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/esm/index.js', 'dist/cjs/index.d.ts']));
-    expect(readFileSync(join(project, 'node_modules', 'ollama-rx', 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the ollama-rx authors\n/);
+    expect(packedFiles).toEqual(
+      expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/esm/index.js', 'dist/cjs/index.d.ts']),
+    );
+    expect(readFileSync(join(project, 'node_modules', 'ollama-rx', 'LICENSE'), 'utf8')).toMatch(
+      /^MIT License\n\nCopyright \(c\) \d{4} the ollama-rx authors\n/,
+    );
     expect(packedFiles.filter((path) => path.endsWith('.map'))).toEqual([]);
     const pointing = packedFiles.filter(
       (path) => path.endsWith('.js') && readFileSync(join(project, 'node_modules', 'ollama-rx', path), 'utf8').includes('sourceMappingURL'),

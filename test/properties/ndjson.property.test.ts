@@ -69,7 +69,10 @@ describe('NDJSON decoding', () => {
 
   it('keeps a multi-byte character whole when every byte arrives alone', () => {
     const bytes = new TextEncoder().encode('{"response":"ü日👋🏽","done":true}');
-    const oneByOne = split(bytes, Array.from({ length: bytes.length }, (_, i) => i));
+    const oneByOne = split(
+      bytes,
+      Array.from({ length: bytes.length }, (_, i) => i),
+    );
     expect(decode(oneByOne, false)).toEqual([{ text: 'ü日👋🏽', done: true }]);
   });
 });
@@ -84,7 +87,10 @@ describe('NDJSON decoding end to end, through TCP', () => {
         body.chain((b) => fc.array(fc.nat({ max: b.bytes.length }), { maxLength: 8 }).map((cuts) => ({ ...b, cuts }))),
         async ({ chat, bytes, cuts }) => {
           const model = `split-${run++}`;
-          const pieces = split(bytes, [...new Set(cuts)].sort((a, b) => a - b));
+          const pieces = split(
+            bytes,
+            [...new Set(cuts)].sort((a, b) => a - b),
+          );
           loop.server.setModel(model, { faults: { raw: pieces, rawDelayMs: 1 } });
           const source = chat ? loop.client.chat$([{ role: 'user', content: 'x' }], { model }) : loop.client.generate$('x', { model });
           const { values, error, completed } = await settle<StreamChunk>(source);
@@ -150,7 +156,13 @@ describe('NDJSON parsing of many lines read together (one JSON.parse per batch)'
         ({ body, cuts }) => {
           const bytes = new TextEncoder().encode(body);
           const expected = lineByLine(body);
-          for (const pieces of [[bytes], split(bytes, [...new Set(cuts)].sort((a, b) => a - b))]) {
+          for (const pieces of [
+            [bytes],
+            split(
+              bytes,
+              [...new Set(cuts)].sort((a, b) => a - b),
+            ),
+          ]) {
             const { values, error } = parse(pieces);
             expect(values).toEqual(expected.values);
             if (expected.badLine === undefined) expect(error).toBeUndefined();
@@ -185,7 +197,9 @@ describe('NDJSON parsing of many lines read together (one JSON.parse per batch)'
     const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ response: `t${i}`, done: false }));
     lines[150] = JSON.stringify({ response: 'x'.repeat(2_000), done: false });
     const values: unknown[] = [];
-    expect(() => parser.push(new TextEncoder().encode(lines.join('\n') + '\n'), (value) => values.push(value))).toThrow('longer than 1000 bytes');
+    expect(() => parser.push(new TextEncoder().encode(lines.join('\n') + '\n'), (value) => values.push(value))).toThrow(
+      'longer than 1000 bytes',
+    );
     expect(values).toHaveLength(150);
   });
 });

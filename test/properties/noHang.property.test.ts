@@ -47,7 +47,10 @@ interface DrawnServer {
 const text = fc.string({ unit: 'grapheme', maxLength: 6 });
 const fragment: fc.Arbitrary<Fragment> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('line' as const), text }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('splitUtf8' as const), text: fc.constantFrom('é', '日本', '👋🏽', 'Grüße'), cut: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('splitUtf8' as const), text: fc.constantFrom('é', '日本', '👋🏽', 'Grüße'), cut: fc.nat() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('notJson' as const), text }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wrongTypes' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('errorLine' as const), message: fc.constantFrom('boom', 'CUDA error') }) },
@@ -59,10 +62,7 @@ const fragment: fc.Arbitrary<Fragment> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: fc.integer({ min: 1, max: 40 }) }) },
 );
 /** Rare: each costs 16 MiB on the wire. */
-const withOversized = fc.oneof(
-  { weight: 40, arbitrary: fragment },
-  { weight: 1, arbitrary: fc.constant<Fragment>({ kind: 'oversized' }) },
-);
+const withOversized = fc.oneof({ weight: 40, arbitrary: fragment }, { weight: 1, arbitrary: fc.constant<Fragment>({ kind: 'oversized' }) });
 const head: fc.Arbitrary<Head> = fc.oneof(
   {
     weight: 10,
@@ -206,7 +206,10 @@ describe('no stream hangs, ever', () => {
             });
           });
           // Bounded only so that a hang reports this server instead of jest's timeout.
-          const outcome = await Promise.race([ended.then(() => 'ended'), new Promise((resolve) => setTimeout(resolve, TOTAL_MS + 5_000, 'hung'))]);
+          const outcome = await Promise.race([
+            ended.then(() => 'ended'),
+            new Promise((resolve) => setTimeout(resolve, TOTAL_MS + 5_000, 'hung')),
+          ]);
           const endedAfter = (ends[0]?.at ?? performance.now()) - started;
           // Only a stream ending after `total` needs the probe; it is due by then, so it fires soon.
           const probeLate = endedAfter > TOTAL_MS ? Math.max(0, (await probeFiredAt) - started - TOTAL_MS) : 0;

@@ -13,10 +13,7 @@ const MODELS = {
 const FULL_TEXT: Record<string, string> = { fast: 'abc', slow: 'slow', loading: 'late', stalling: 'xy' };
 type Model = keyof typeof MODELS;
 
-type Step =
-  | { op: 'subscribe'; model: Model; takeOne: boolean }
-  | { op: 'unsubscribe'; which: number }
-  | { op: 'wait'; ms: number };
+type Step = { op: 'subscribe'; model: Model; takeOne: boolean } | { op: 'unsubscribe'; which: number } | { op: 'wait'; ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('subscribe' as const), model: fc.constantFrom(...(Object.keys(MODELS) as Model[])), takeOne: fc.boolean() }),

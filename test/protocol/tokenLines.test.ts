@@ -41,10 +41,13 @@ describe('token lines: the fast path agrees with the codec', () => {
     { logprobs: [{ token: 'x', logprob: -1, top_logprobs: [{ token: 1, logprob: -1 }] }] },
   ];
 
-  it.each([...wrongFields, { context: 'x' }, { context: ['x'] }, { tool_calls: 'x' }, { tool_calls: [{}] }])('generate %j is a protocol error', (extra) => {
-    expect(GenerateLine.is(generateLine(extra))).toBe(false);
-    expect(kindOf(decodeGenerateLine, generateLine(extra))).toBe('protocol');
-  });
+  it.each([...wrongFields, { context: 'x' }, { context: ['x'] }, { tool_calls: 'x' }, { tool_calls: [{}] }])(
+    'generate %j is a protocol error',
+    (extra) => {
+      expect(GenerateLine.is(generateLine(extra))).toBe(false);
+      expect(kindOf(decodeGenerateLine, generateLine(extra))).toBe('protocol');
+    },
+  );
 
   it.each(wrongFields)('chat %j is a protocol error', (extra) => {
     expect(ChatLine.is(chatLine(extra))).toBe(false);
@@ -71,8 +74,28 @@ describe('token lines: the fast path agrees with the codec', () => {
   // A cloud model's token lines carry the remote fields on every line: they stay on the fast path.
   const remote = { remote_model: 'gpt-oss:120b', remote_host: 'https://ollama.com:443' };
   const remoteChunk = { model: 'm', createdAt: 't', remoteModel: 'gpt-oss:120b', remoteHost: 'https://ollama.com:443' };
-  const logprobs = [{ token: 'x', logprob: -0.5, bytes: [120], top_logprobs: [{ token: 'x', logprob: -0.5, bytes: [120] }, { token: 'y', logprob: -2 }] }];
-  const chunkLogprobs = [{ token: 'x', logprob: -0.5, bytes: [120], topLogprobs: [{ token: 'x', logprob: -0.5, bytes: [120] }, { token: 'y', logprob: -2 }] }];
+  const logprobs = [
+    {
+      token: 'x',
+      logprob: -0.5,
+      bytes: [120],
+      top_logprobs: [
+        { token: 'x', logprob: -0.5, bytes: [120] },
+        { token: 'y', logprob: -2 },
+      ],
+    },
+  ];
+  const chunkLogprobs = [
+    {
+      token: 'x',
+      logprob: -0.5,
+      bytes: [120],
+      topLogprobs: [
+        { token: 'x', logprob: -0.5, bytes: [120] },
+        { token: 'y', logprob: -2 },
+      ],
+    },
+  ];
 
   it.each([
     ['generate', decodeGenerateLine, generateLine],
@@ -83,7 +106,7 @@ describe('token lines: the fast path agrees with the codec', () => {
     expect(decode(line({ logprobs: [] }))).not.toHaveProperty('logprobs');
   });
 
-  it('generate: the last line\'s tool calls reach the chunk', () => {
+  it("generate: the last line's tool calls reach the chunk", () => {
     const call = { id: 'call_1', function: { index: 0, name: 'f', arguments: { a: 1 } } };
     const last = generateLine({ done: true, done_reason: 'stop', tool_calls: [call] });
     expect(decodeGenerateLine(last)).toMatchObject({ done: true, toolCalls: [call] });

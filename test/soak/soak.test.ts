@@ -39,13 +39,10 @@ function cycle(client: OllamaClient, i: number, signal: AbortSignal): Promise<vo
         chunks.subscribe(done).unsubscribe();
         return resolve();
       case 1: // waiting for the response head
-        return setImmediate(
-          (subscription) => {
-            subscription.unsubscribe();
-            resolve();
-          },
-          chunks.subscribe(done),
-        );
+        return setImmediate((subscription) => {
+          subscription.unsubscribe();
+          resolve();
+        }, chunks.subscribe(done));
       case 2: // mid-body, after the first chunk
         return void chunks.pipe(take(1)).subscribe(done);
       default: // to the end
@@ -105,15 +102,19 @@ describe('soak', () => {
   it.each([
     ['an unlimited pool', undefined],
     ['a pool of 16 sockets', 16],
-  ])('500 concurrent streams on one client with %s each get their own whole text', async (_pool, maxConnections) => {
-    const client = new OllamaClient({ host: server.url, maxConnections });
-    const prompts = Array.from({ length: 500 }, (_, i) => `stream ${i} says ${'é👋'.repeat(i % 7)}`);
-    const answers = prompts.map((prompt): Observable<string> => client.generate$(prompt, { model: 'echo' }).pipe(collectText()));
-    const texts = Promise.all(answers.map((answer) => lastValueFrom(answer)));
-    // All 500 watch the client's close through one listener: Node warns of a leak past ten.
-    expect(getEventListeners(closeSignal(client), 'abort')).toHaveLength(1);
-    expect(await texts).toEqual(prompts);
-    await expectNothingLeftBehind({ server, client });
-    await client.close();
-  }, 60_000);
+  ])(
+    '500 concurrent streams on one client with %s each get their own whole text',
+    async (_pool, maxConnections) => {
+      const client = new OllamaClient({ host: server.url, maxConnections });
+      const prompts = Array.from({ length: 500 }, (_, i) => `stream ${i} says ${'é👋'.repeat(i % 7)}`);
+      const answers = prompts.map((prompt): Observable<string> => client.generate$(prompt, { model: 'echo' }).pipe(collectText()));
+      const texts = Promise.all(answers.map((answer) => lastValueFrom(answer)));
+      // All 500 watch the client's close through one listener: Node warns of a leak past ten.
+      expect(getEventListeners(closeSignal(client), 'abort')).toHaveLength(1);
+      expect(await texts).toEqual(prompts);
+      await expectNothingLeftBehind({ server, client });
+      await client.close();
+    },
+    60_000,
+  );
 });

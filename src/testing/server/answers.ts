@@ -50,9 +50,7 @@ export class ScriptLines {
     const text = JSON.stringify(token);
     const end = this.topLogprobs === undefined ? '}\n' : `,"logprobs":${JSON.stringify([this.logprob(token, index)])}}\n`;
     if (this.chat) {
-      const message = thinking
-        ? `{"role":"assistant","content":"","thinking":${text}}`
-        : `{"role":"assistant","content":${text}}`;
+      const message = thinking ? `{"role":"assistant","content":"","thinking":${text}}` : `{"role":"assistant","content":${text}}`;
       return `${this.prefix}"message":${message},"done":false${end}`;
     }
     return thinking

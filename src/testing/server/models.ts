@@ -184,7 +184,9 @@ function modelDescription(name: string, script: ModelScript | undefined, verbose
 
 /** A deterministic unit vector per text, so tests can compare embeddings; `dimensions` cuts it and normalises again, as Ollama does. */
 function embedding(text: string, dimensions = 8): number[] {
-  const vector = Array.from({ length: Math.min(dimensions, 8) }, (_, i) => Math.sin((text.length + 1) * (i + 1) + [...text].reduce((sum, c) => sum + c.codePointAt(0)!, 0)));
+  const vector = Array.from({ length: Math.min(dimensions, 8) }, (_, i) =>
+    Math.sin((text.length + 1) * (i + 1) + [...text].reduce((sum, c) => sum + c.codePointAt(0)!, 0)),
+  );
   const norm = Math.hypot(...vector);
   return vector.map((value) => value / norm);
 }

@@ -57,7 +57,8 @@ async function progressAnswer(state: ServerState, { res, record, gone }: Call, l
 /** A layer's transfer in four steps, as pull and push report it. */
 function* transfer(verb: string, digest: string): Generator<ProgressItem> {
   const total = 4_000_000;
-  for (let completed = 0; completed <= total; completed += 1_000_000) yield { status: `${verb} ${digest.slice(7, 19)}`, digest, total, completed };
+  for (let completed = 0; completed <= total; completed += 1_000_000)
+    yield { status: `${verb} ${digest.slice(7, 19)}`, digest, total, completed };
 }
 
 async function* pulling({ models, options }: ServerState, model: string): AsyncGenerator<ProgressItem, void, undefined> {
@@ -109,7 +110,8 @@ async function* creating(state: ServerState, body: Record<string, unknown> = {})
     return yield { error: "neither 'from' or 'files' was specified", httpStatus: 400 };
   }
   for (const [, digest] of [...fileMaps.flat(), ...adapters]) {
-    if (!state.blobs.has(digest)) return yield { error: `open /root/.ollama/models/blobs/${digest.replace(':', '-')}: no such file or directory` };
+    if (!state.blobs.has(digest))
+      return yield { error: `open /root/.ollama/models/blobs/${digest.replace(':', '-')}: no such file or directory` };
     yield { status: `using existing layer ${digest}` };
   }
   for (const field of ['template', 'system', 'parameters', 'messages', 'license'] as const) {
@@ -172,7 +174,8 @@ export async function blob(state: ServerState, { req, res, record, gone }: Call)
     if (!(await pause(state.options.blobDelayMs, gone))) return;
   }
   const received = `sha256:${hash.digest('hex')}`;
-  if (received !== digest) return sendJson(res, 400, { error: `digest mismatch, expected ${JSON.stringify(digest)}, got ${JSON.stringify(received)}` });
+  if (received !== digest)
+    return sendJson(res, 400, { error: `digest mismatch, expected ${JSON.stringify(digest)}, got ${JSON.stringify(received)}` });
   state.blobs.set(digest, size);
   res.writeHead(201).end();
 }
