@@ -1,12 +1,12 @@
 /**
- * Turns the documentation's code blocks into programs plain `node` runs. Starting tsx once per block
- * compiled the library's sources again in every process (about a second of CPU a block); one esbuild
- * call compiles them all, and each block still runs as its own process.
+ * Turns the documentation's code blocks into programs plain `node` runs. Running each block with tsx
+ * compiled the library's sources again in every process, which cost most of the suite's time; esbuild
+ * compiles all the blocks at once, and each block still runs as its own process.
  *
- * `ollama-rx`, `ollama-rx/operators` and `ollama-rx/testing` resolve to this checkout's sources; the
- * ES-module blocks share one copy of them and of the dependencies (code splitting), so a process loads
- * one file of plain JavaScript. Annotations (`sideEffects: false`, `@__PURE__`) are ignored so that an
- * import runs its module, as it does under Node.
+ * `ollama-rx`, `ollama-rx/operators` and `ollama-rx/testing` resolve to this checkout's sources. The
+ * sources and the dependencies are bundled (the ES-module blocks share one chunk of them), so that a
+ * process loads one file instead of resolving hundreds of modules. Annotations (`sideEffects: false`,
+ * `@__PURE__`) are ignored so that an import runs its module, as it does under Node.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,34 +14,27 @@ import { type BuildOptions, type Message, type Plugin, build } from 'esbuild';
 import { type Snippet, fileNameOf, isCommonJs } from './snippets.js';
 
 /** The program of a block, or why it could not be built. */
-export type Program = { file: string; error?: undefined } | { file?: undefined; error: string };
+export type Program = { file: string } | { error: string };
 
 const PUBLIC_ENTRY = /^ollama-rx(?:\/(operators|testing))?$/;
 
 /** Writes every block under `dir`, builds them, and says where each one's program is. */
 export async function compile(root: string, dir: string, blocks: readonly Snippet[]): Promise<Map<Snippet, Program>> {
   mkdirSync(join(dir, 'blocks'), { recursive: true });
-  const entries = new Map<string, Snippet>();
-  for (const block of blocks) {
-    const entry = `blocks/${fileNameOf(block)}`;
-    writeFileSync(join(dir, entry), block.code);
-    entries.set(entry, block);
-  }
-  const all = [...entries.keys()];
-  const esm = all.filter((entry) => !isCommonJs(entries.get(entry)!));
-  const cjs = all.filter((entry) => isCommonJs(entries.get(entry)!));
+  const entryOf = (block: Snippet) => `blocks/${fileNameOf(block)}`;
+  for (const block of blocks) writeFileSync(join(dir, entryOf(block)), block.code);
   const options = sharedOptions(root, dir);
   const [modules, scripts] = await Promise.all([
-    buildEach(esm, (entryPoints) => build({ ...options, ...ES_MODULES, entryPoints })),
-    buildEach(cjs, (entryPoints) => build({ ...options, ...COMMON_JS, entryPoints })),
+    buildEach(blocks.filter((block) => !isCommonJs(block)).map(entryOf), (entryPoints) => build({ ...options, ...ES_MODULES, entryPoints })),
+    buildEach(blocks.filter(isCommonJs).map(entryOf), (entryPoints) => build({ ...options, ...COMMON_JS, entryPoints })),
   ]);
-  const programs = new Map<Snippet, Program>();
-  for (const [entry, block] of entries) {
-    const error = modules.get(entry) ?? scripts.get(entry);
-    const extension = isCommonJs(block) ? '.cjs' : '.mjs';
-    programs.set(block, error ? { error } : { file: join(dir, entry.replace(/^blocks\//, 'out/').replace(/\.[^.]+$/, extension)) });
-  }
-  return programs;
+  return new Map(
+    blocks.map((block): [Snippet, Program] => {
+      const error = modules.get(entryOf(block)) ?? scripts.get(entryOf(block));
+      // blocks/x.mts is built to out/x.mjs, blocks/x.cts to out/x.cjs.
+      return [block, error ? { error } : { file: join(dir, 'out', fileNameOf(block).replace(/\.([mc])[jt]s$/, '.$1js')) }];
+    }),
+  );
 }
 
 function sharedOptions(root: string, dir: string): BuildOptions {
@@ -59,7 +52,6 @@ function sharedOptions(root: string, dir: string): BuildOptions {
     platform: 'node',
     target: 'node20',
     ignoreAnnotations: true,
-    sourcemap: true,
     plugins: [sources],
     logLevel: 'silent',
   };

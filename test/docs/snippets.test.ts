@@ -5,7 +5,7 @@
 // resolve to this checkout's sources (compile.ts builds all blocks in one esbuild call). A block
 // passes when it exits with 0: an unhandled error, rejection or a crash fails it, with its output.
 // A block that cannot run says why in its fence: ```ts no-run: <reason>.
-// One block alone: npx jest test/docs -t 'docs/api.md line 120'
+// One block alone: npx jest test/docs -t 'docs/operators.md line 27'
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (dir && !process.env.KEEP_DOCS_DIR) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('documentation code blocks', () => {
@@ -65,7 +65,7 @@ describe('documentation code blocks', () => {
     'runs: %s',
     async (_, block) => {
       const program = (await programs).get(block)!;
-      if (program.error !== undefined) throw new Error(`${nameOf(block)} (${block.heading}) does not compile\n${program.error}`);
+      if ('error' in program) throw new Error(`${nameOf(block)} (${block.heading}) does not compile\n${program.error}`);
       const { code, signal, stdout, stderr } = await limit(() => run(program.file));
       if (code !== 0) {
         throw new Error(
@@ -92,7 +92,7 @@ interface Outcome {
 function run(file: string): Promise<Outcome> {
   const env: NodeJS.ProcessEnv = { ...process.env, OLLAMA_HOST: server.url, OLLAMA_MODEL: 'llama3.2', NO_COLOR: '1' };
   delete env.OLLAMA_API_KEY;
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', file], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [file], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
