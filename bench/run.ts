@@ -5,7 +5,7 @@
  * prints every round's times; `BENCH_FANOUT_SECONDS` sets the fan-out streams' length (10 s).
  */
 import { fileURLToPath } from 'node:url';
-import { NGINX_BINARY, type Nginx, nginxInstalled, startNginx } from '../test/nginx/nginx.js';
+import { NGINX_BINARY, type Nginx, nginxInstalled, startNginx } from '../test/integration/nginx/nginx.js';
 import { measureAbort } from './abort.js';
 import { measureBundle } from './bundle.js';
 import { startBenchServer } from './child.js';
@@ -23,7 +23,7 @@ const wanted = (section: string) => !only || only.includes(section);
 const server = await startBenchServer();
 let nginx: Nginx | undefined;
 if (nginxInstalled()) {
-  nginx = await startNginx(fileURLToPath(new URL('../test/nginx/ollama.conf', import.meta.url)), server.urls);
+  nginx = await startNginx(fileURLToPath(new URL('../test/integration/nginx/ollama.conf', import.meta.url)), server.urls);
 } else {
   console.warn(`nginx not found at ${NGINX_BINARY}: the rows through a reverse proxy are left out`);
 }

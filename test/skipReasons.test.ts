@@ -24,7 +24,7 @@ test('the reporter names each skipped suite with its reason, and flags a skip th
     ],
   };
   expect(skipLines(results, root)).toEqual([
-    'test/nginx/proxy.test.ts: 2 skipped — through nginx [SKIPPED: needs nginx at /usr/sbin/nginx (apt-get install nginx)]',
+    'test/integration/nginx/proxy.test.ts: 2 skipped — through nginx [SKIPPED: needs nginx at /usr/sbin/nginx (apt-get install nginx)]',
     'test/a.test.ts: 1 skipped — later [no reason given: use describeUnless from test/skips.ts]',
   ]);
 });

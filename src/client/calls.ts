@@ -1,7 +1,8 @@
+import { type MonoTypeOperatorFunction, catchError, defer, tap } from 'rxjs';
 import type { ChatChunk, StreamChunk } from '../core/chunks.js';
 import { kindOfValue } from '../core/describe.js';
-import { OllamaConfigError } from '../core/errors.js';
-import type { ChatMessage, ChatRequest, EmbedRequest, GenerateRequest } from '../core/requests.js';
+import { OllamaConfigError, OllamaError } from '../core/errors.js';
+import type { ChatMessage, ChatRequest, EmbedRequest, GenerateRequest, WebFetchRequest, WebSearchRequest } from '../core/requests.js';
 import type { Progress } from '../core/models.js';
 import { type Call, type LineReading, jsonBody } from '../http/request.js';
 import { withEncodedImages, withEncodedMessageImages } from '../protocol/images.js';
@@ -58,4 +59,34 @@ export function progressCall(path: string, request: { model?: unknown }): Call {
     );
   }
   return post(path, { ...request, stream: true });
+}
+
+/** A pushed model Ollama does not have fails as a manifest read, in its file system's words: `model_not_found` it is. */
+export function missingOnPush(model: string): MonoTypeOperatorFunction<Progress> {
+  return (source) =>
+    defer(() => {
+      let status = '';
+      return source.pipe(
+        tap((progress) => (status = progress.status)),
+        catchError((error: unknown) => {
+          if (status !== "couldn't retrieve manifest" || !(error instanceof OllamaError) || error.kind !== 'server') throw error;
+          throw new OllamaError('model_not_found', `model '${model}' not found: ${error.message}`, { cause: error });
+        }),
+      );
+    });
+}
+
+export function webSearchCall(request: WebSearchRequest): Call {
+  if (typeof request?.query !== 'string' || !request.query) {
+    throw new OllamaConfigError('Invalid ollama-rx webSearch request: query must be a non-empty string');
+  }
+  const { maxResults, ...rest } = request;
+  return post('/api/web_search', maxResults === undefined ? rest : { ...rest, max_results: maxResults });
+}
+
+export function webFetchCall(request: WebFetchRequest): Call {
+  if (typeof request?.url !== 'string' || !request.url) {
+    throw new OllamaConfigError('Invalid ollama-rx webFetch request: url must be a non-empty string');
+  }
+  return post('/api/web_fetch', request);
 }

@@ -1,9 +1,7 @@
-import { type Observable, catchError, concat, defer, lastValueFrom, tap } from 'rxjs';
-import type { EnsureModelOptions, ModelReadiness } from '../agents/modelReadiness.js';
-import { modelReadiness } from '../agents/modelReadiness.js';
+import { type Observable, concat, defer, lastValueFrom } from 'rxjs';
+import { type EnsureModelOptions, type ModelReadiness, modelReadiness } from '../agents/modelReadiness.js';
 import { type ToolEvent, type ToolLoopOptions, type Tools, toolLoop } from '../agents/toolLoop.js';
 import type { ChatChunk, ModelResponse, StreamChunk } from '../core/chunks.js';
-import { OllamaConfigError, OllamaError } from '../core/errors.js';
 import type {
   EmbedResponse,
   ModelDescription,
@@ -49,8 +47,11 @@ import {
   generateCall,
   get,
   loadCall,
+  missingOnPush,
   post,
   progressCall,
+  webFetchCall,
+  webSearchCall,
 } from './calls.js';
 
 /**
@@ -128,29 +129,16 @@ export class OllamaClient extends ClientCore {
    */
   push$(model: string | PushRequest, options: RequestOptions = {}): Observable<Progress> {
     const request = typeof model === 'string' ? { model } : model;
-    return defer(() => {
-      let status = '';
-      return this.progress(options, '/api/push', request).pipe(
-        tap((progress) => (status = progress.status)),
-        catchError((error: unknown) => {
-          // Ollama reports a model it does not have as a failed manifest read, in its file system's words.
-          if (status !== "couldn't retrieve manifest" || !(error instanceof OllamaError) || error.kind !== 'server') throw error;
-          throw new OllamaError('model_not_found', `model '${request.model}' not found: ${error.message}`, { cause: error });
-        }),
-      );
-    });
+    return this.progress(options, '/api/push', request).pipe(missingOnPush(request.model));
   }
 
   /**
-   * Creates a model, streaming progress lines like `pull$`. Each file of `files`, `adapters` and
-   * `draft_files` (a path, streamed from disk, or bytes; Node only) is uploaded first unless Ollama
-   * already has it, with `copying file sha256:…` progress; the request then names it by digest.
-   * Unsubscribing aborts whatever runs, an upload included. The client's timeouts apply to the
-   * create request, not to uploads.
+   * Creates a model, streaming progress lines like `pull$`. Each file of `files`, `adapters` and `draft_files`
+   * (a path, streamed from disk, or bytes; Node only) is uploaded first unless Ollama has it, with `copying file
+   * sha256:…` progress. Unsubscribing aborts whatever runs. The client's timeouts apply to the create request only.
    *
    * @example
-   * client.create$({ model: 'my-model', files: { 'model.gguf': './model.gguf' }, system: 'Be brief.' })
-   *   .subscribe((p) => console.log(p.status, p.percent?.toFixed(0) ?? ''));
+   * client.create$({ model: 'my-model', files: { 'model.gguf': './model.gguf' } }).subscribe((p) => console.log(p.status));
    */
   create$(request: CreateRequest, options: RequestOptions = {}): Observable<Progress> {
     return defer(() => {
@@ -257,12 +245,8 @@ export class OllamaClient extends ClientCore {
    * request and the `signal` of every running tool.
    *
    * @example
-   * client.runTools$([{ role: 'user', content: 'What is 17 * 23?' }], {
-   *   multiply: {
-   *     parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
-   *     execute: ({ a, b }: { a: number; b: number }) => a * b,
-   *   },
-   * }).pipe(filter((event) => event.type === 'done')).subscribe((done) => console.log(done.text));
+   * const multiply = { parameters: { type: 'object' }, execute: ({ a, b }: { a: number; b: number }) => a * b };
+   * client.runTools$([{ role: 'user', content: 'What is 17 * 23?' }], { multiply }).subscribe((event) => console.log(event.type));
    */
   runTools$(request: ChatRequest | ChatMessage[], tools: Tools, options: ToolLoopOptions & RequestOptions = {}): Observable<ToolEvent> {
     return toolLoop(this, request, tools, options);
@@ -289,13 +273,8 @@ export class OllamaClient extends ClientCore {
    * const ollamaCom = new OllamaClient({ host: 'https://ollama.com' });
    * const { results } = await ollamaCom.webSearch({ query: 'what is ollama?', maxResults: 3 });
    */
-  webSearch(request: WebSearchRequest, options: RequestOptions = {}): Promise<WebSearchResponse> {
-    if (typeof request?.query !== 'string' || !request.query) {
-      return Promise.reject(new OllamaConfigError('Invalid ollama-rx webSearch request: query must be a non-empty string'));
-    }
-    const { maxResults, ...rest } = request;
-    const body = maxResults === undefined ? rest : { ...rest, max_results: maxResults };
-    return this.answer(options, post('/api/web_search', body), decodeWebSearch);
+  async webSearch(request: WebSearchRequest, options: RequestOptions = {}): Promise<WebSearchResponse> {
+    return this.answer(options, webSearchCall(request), decodeWebSearch);
   }
 
   /**
@@ -304,11 +283,8 @@ export class OllamaClient extends ClientCore {
    * @example
    * const { title, content, links } = await ollamaCom.webFetch({ url: 'https://ollama.com' });
    */
-  webFetch(request: WebFetchRequest, options: RequestOptions = {}): Promise<WebFetchResponse> {
-    if (typeof request?.url !== 'string' || !request.url) {
-      return Promise.reject(new OllamaConfigError('Invalid ollama-rx webFetch request: url must be a non-empty string'));
-    }
-    return this.answer(options, post('/api/web_fetch', request), decodeWebFetch);
+  async webFetch(request: WebFetchRequest, options: RequestOptions = {}): Promise<WebFetchResponse> {
+    return this.answer(options, webFetchCall(request), decodeWebFetch);
   }
 
   /** Ollama's progress lines (pull, push, create), complete on `success`. */

@@ -1,5 +1,8 @@
 import { OllamaError } from '../core/errors.js';
 import { preview } from '../core/describe.js';
+import { ESCAPES, LITERALS, NUMBER, insertInto, isAtomChar, isHexDigit, isWhitespace, visibleText } from './jsonLexicon.js';
+
+const NOTHING = Symbol('nothing');
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -29,23 +32,6 @@ interface OpenAtom {
   /** Where it began in the whole text, for error messages. */
   start: number;
 }
-
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const LITERALS: Record<string, unknown> = { true: true, false: false, null: null };
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-const NOTHING = Symbol('nothing');
-
-const isWhitespace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
-const isAtomChar = (code: number) =>
-  (code >= 0x30 && code <= 0x39) ||
-  code === 0x2d ||
-  code === 0x2b ||
-  code === 0x2e ||
-  code === 0x45 ||
-  code === 0x65 ||
-  (code >= 0x61 && code <= 0x7a);
-const isHexDigit = (code: number) => (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /**
  * A JSON parser fed text piece by piece, which can show at any moment the value read so far:
@@ -126,7 +112,7 @@ export class PartialJsonParser {
     for (let depth = this.stack.length - 1; depth >= 0; depth--) {
       const open = this.stack[depth]!;
       const copy: Container = open.isArray ? (open.value as unknown[]).slice() : { ...open.value };
-      if (child !== NOTHING) insert(copy, open, child);
+      if (child !== NOTHING) insertInto(copy, open, child);
       child = copy;
     }
     return child === NOTHING ? undefined : child;
@@ -286,7 +272,7 @@ export class PartialJsonParser {
       this.root = value;
       return;
     }
-    insert(container.value, container, value);
+    insertInto(container.value, container, value);
     container.expect = 'commaOrEnd';
   }
 
@@ -300,17 +286,4 @@ export class PartialJsonParser {
       partialText: this.received,
     });
   }
-}
-
-function insert(container: Container, open: OpenContainer, value: unknown): void {
-  if (open.isArray) (container as unknown[]).push(value);
-  // defineProperty: JSON's "__proto__" key is an own property, never the prototype.
-  else if (open.key === '__proto__')
-    Object.defineProperty(container, open.key, { value, enumerable: true, writable: true, configurable: true });
-  else (container as Record<string, unknown>)[open.key] = value;
-}
-
-/** A string cut between the halves of a surrogate pair shows without the lone half. */
-function visibleText(text: string): string {
-  return text.length && isHighSurrogate(text.charCodeAt(text.length - 1)) ? text.slice(0, -1) : text;
 }

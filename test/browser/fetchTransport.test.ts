@@ -10,7 +10,7 @@ jest.mock('undici', () => {
 const fetchSpy = jest.spyOn(globalThis, 'fetch');
 
 describe('over the fetch transport', () => {
-  require('../fromOllama.test');
+  require('../sources/fromOllama.test');
 
   it('sent every request through fetch', () => {
     expect(fetchSpy).toHaveBeenCalled();

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { OllamaClient } from '../../src/client/client.js';
 import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { tokenize } from '../../src/testing/simulated.js';
-import { type Spawned, spawnExample } from '../examples/spawn.js';
+import { type Spawned, spawnExample } from '../integration/examples/spawn.js';
 import { settle } from '../helpers.js';
 import { describeUnless } from '../skips.js';
 import { chromiumMissing, launchChromium } from './launch.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { HELP } from '../../src/cli/run.js';
 import { type TestServer, startTestServer } from '../../src/testing/index.js';
-import { ROOT, type Spawned, spawnNode } from '../examples/spawn.js';
+import { ROOT, type Spawned, spawnNode } from '../integration/examples/spawn.js';
 
 // The command as one bundled JavaScript file, built once: each case then starts a plain `node`, fast.
 let bundle: string;

@@ -2,7 +2,7 @@ import { NEVER } from 'rxjs';
 import { progressLine } from '../../src/cli/pull.js';
 import { run } from '../../src/cli/run.js';
 import { startTestServer } from '../../src/testing/index.js';
-import { Capture } from '../examples/harness.js';
+import { Capture } from '../integration/examples/harness.js';
 
 describe('progressLine', () => {
   test('status, bar, percent and sizes', () => {
