@@ -7,7 +7,15 @@ import { OllamaError } from '../../src/core/errors.js';
 import { toBase64 } from '../../src/protocol/images.js';
 import { decodeModelDescription, decodeModelList, decodeRunningModels } from '../../src/protocol/responses.js';
 import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
-import type { ChatRequest, EmbedRequest, GenerateRequest, ModelDescription, ModelInfo, RunningModel, ToolCall } from '../../src/core/types.js';
+import type {
+  ChatRequest,
+  EmbedRequest,
+  GenerateRequest,
+  ModelDescription,
+  ModelInfo,
+  RunningModel,
+  ToolCall,
+} from '../../src/core/types.js';
 
 // Every field Ollama accepts is sent as given (api/types.go's GenerateRequest, ChatRequest, Message,
 // Tool, EmbedRequest, ShowRequest), images as bytes are base64-encoded, and the answers of embed,
