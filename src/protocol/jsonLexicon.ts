@@ -13,7 +13,7 @@ export const isAtomChar = (code: number) =>
   code === 0x65 ||
   (code >= 0x61 && code <= 0x7a);
 export const isHexDigit = (code: number) => (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
-export const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** `value` added to an open array, or under `open.key` of an open object. */
 export function insertInto(container: Record<string, unknown> | unknown[], open: { isArray: boolean; key: string }, value: unknown): void {
