@@ -14,7 +14,7 @@ test('the reporter names each skipped suite with its reason, and flags a skip th
   const results = {
     testResults: [
       {
-        testFilePath: join(root, 'test', 'nginx', 'proxy.test.ts'),
+        testFilePath: join(root, 'test', 'integration', 'nginx', 'proxy.test.ts'),
         testResults: [
           result('streams', ['through nginx [SKIPPED: needs nginx at /usr/sbin/nginx (apt-get install nginx)]'], 'pending'),
           result('aborts', ['through nginx [SKIPPED: needs nginx at /usr/sbin/nginx (apt-get install nginx)]'], 'pending'),

@@ -128,7 +128,7 @@ function toolDefinitions(tools: Tools): ToolDefinition[] {
   return Object.entries(tools).map(([name, tool]) => {
     if (typeof tool?.execute !== 'function') {
       throw new OllamaConfigError(
-        `Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue((tool as { execute?: unknown } | null)?.execute)})`,
+        `Invalid ollama-rx tools: '${name}' has no execute function (got ${kindOfValue(tool ? (tool as { execute?: unknown }).execute : tool)})`,
       );
     }
     const definition: ToolDefinition = { type: 'function', function: { name, parameters: tool.parameters } };

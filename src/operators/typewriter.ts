@@ -67,21 +67,8 @@ export function typewriter<T extends StreamChunk>(
       };
 
       const receive = (chunk: T) => {
-        const previous = held;
+        const units = unitChunks(split, held, chunk);
         held = undefined;
-        const offset = previous ? previous.text.length : 0;
-        // Where this chunk's thinking and tool calls begin: its first character, else the held unit.
-        const payloadAt = chunk.text ? offset : offset - 1;
-        const plain = withoutPayload(chunk);
-        const units = split((previous?.text ?? '') + chunk.text, chunk.done).map(({ index, text }): T => {
-          // Only the first piece of a held unit keeps its payload: a unit split again must not repeat it.
-          const heldPiece = index >= offset ? undefined : index === 0 ? previous! : withoutPayload(previous!);
-          let template = heldPiece ?? plain;
-          if (!chunk.done && index <= payloadAt && payloadAt < index + text.length) {
-            template = heldPiece ? mergeChunks(heldPiece, chunk) : chunk;
-          }
-          return { ...template, text, done: false };
-        });
         if (chunk.text) lastArrival = scheduler.now();
         if (!chunk.done) held = units.pop();
         units.forEach(enqueue);
@@ -145,6 +132,25 @@ export function typewriter<T extends StreamChunk>(
 interface Unit {
   text: string;
   index: number;
+}
+
+/**
+ * The held unit and `chunk`'s text cut into units, each a chunk of its own. Thinking and tool calls
+ * ride on the unit where their chunk began (its first character, else the held unit), and only the
+ * first piece of a held unit keeps its payload: a unit split again must not repeat it.
+ */
+function unitChunks<T extends StreamChunk>(split: (text: string, final: boolean) => Unit[], previous: T | undefined, chunk: T): T[] {
+  const offset = previous ? previous.text.length : 0;
+  const payloadAt = chunk.text ? offset : offset - 1;
+  const plain = withoutPayload(chunk);
+  return split((previous?.text ?? '') + chunk.text, chunk.done).map(({ index, text }): T => {
+    const heldPiece = index >= offset ? undefined : index === 0 ? previous! : withoutPayload(previous!);
+    let template = heldPiece ?? plain;
+    if (!chunk.done && index <= payloadAt && payloadAt < index + text.length) {
+      template = heldPiece ? mergeChunks(heldPiece, chunk) : chunk;
+    }
+    return { ...template, text, done: false };
+  });
 }
 
 /**

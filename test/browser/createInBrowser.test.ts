@@ -3,6 +3,7 @@ jest.mock('../../src/uploads/platform.js', () => jest.requireActual('../../src/u
 
 import { createHash } from 'node:crypto';
 import { lastValueFrom, toArray } from 'rxjs';
+import { atSubscribe } from '../helpers.js';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
 import { startTestServer } from '../../src/testing/server/index.js';
@@ -10,8 +11,8 @@ import { startTestServer } from '../../src/testing/server/index.js';
 it('in a browser, create$ names files by digests already uploaded, and refuses to upload, before sending anything', async () => {
   const server = await startTestServer({ models: { base: {} } });
   const client = new OllamaClient({ host: server.url });
-  expect(() => client.create$({ model: 'x', files: { 'model.gguf': new Uint8Array([1, 2, 3]) } })).toThrow(OllamaConfigError);
-  expect(() => client.create$({ model: 'x', adapters: { 'lora.gguf': './lora.gguf' } })).toThrow(
+  expect(atSubscribe(() => client.create$({ model: 'x', files: { 'model.gguf': new Uint8Array([1, 2, 3]) } }))).toThrow(OllamaConfigError);
+  expect(atSubscribe(() => client.create$({ model: 'x', adapters: { 'lora.gguf': './lora.gguf' } }))).toThrow(
     /^Invalid ollama-rx create request: adapters\.lora\.gguf: files are uploaded from Node only/,
   );
   expect(server.requests).toHaveLength(0);

@@ -134,7 +134,7 @@ describe('the packed tarball', () => {
     });
     const inputs = packageInputs(metafile);
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/http/fetch.js`);
-    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/errors.js`);
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/core/errors.js`);
     expect(inputs.filter((path) => path.startsWith('ollama-rx/') && !path.startsWith(`ollama-rx/dist/browser/${format}/`))).toEqual([]);
     expect(inputs.filter((path) => path.startsWith('undici/'))).toEqual([]);
   });

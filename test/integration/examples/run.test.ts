@@ -15,7 +15,7 @@ test('every example file is registered, and each has a main and a summary', asyn
     .map((file) => file.slice(0, -'.ts'.length));
   expect([...EXAMPLES].sort()).toEqual(files.sort());
   for (const name of EXAMPLES) {
-    const module = (await import(`../../examples/${name}.js`)) as Record<string, unknown>;
+    const module = (await import(`../../../examples/${name}.js`)) as Record<string, unknown>;
     expect([name, typeof module.main, typeof module.summary]).toEqual([name, 'function', 'string']);
   }
 });
