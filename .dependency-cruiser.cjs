@@ -3,7 +3,7 @@
 // they may import anything. Type-only imports (`import type`, `import('…').T`) count like any other.
 
 /** src/'s folders, bottom to top. */
-const layers = ['core', 'config', 'protocol', 'http', 'uploads', 'operators', 'agents', 'client', 'sources', 'angular', 'testing', 'cli'];
+const layers = ['core', 'config', 'protocol', 'http', 'uploads', 'operators', 'agents', 'client', 'sources', 'testing', 'angular', 'cli'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
