@@ -1,5 +1,5 @@
 /**
- * For your tests (Node only): a real loopback server speaking Ollama's protocol, scripted per model,
+ * For your tests: a real loopback server speaking Ollama's protocol (Node), the same scripted models in-process (`scriptedFetch`, browsers too),
  * and marble helpers.
  * @module ollama-rx/testing
  */
@@ -8,3 +8,4 @@ export type { ModelFaults, ModelScript, RecordedRequest, TestServer, TestServerO
 export { simulatedModel, simulatedModels, simulatedToolModel, simulatedAnswer, DEMO_ANSWER, SIMULATED_MODEL } from './simulated.js';
 export type { SimulatedPace } from './simulated.js';
 export { chunkValues } from './marbles.js';
+export { scriptedFetch } from './scripted/fetch.js';

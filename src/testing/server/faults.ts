@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { scriptForAttempt } from '../scripted/script.js';
 import { NDJSON, pause, sendJson, write } from './framing.js';
 import type { Call, ModelFaults, ModelScript, ServerState } from './types.js';
 
@@ -7,11 +8,9 @@ import type { Call, ModelFaults, ModelScript, ServerState } from './types.js';
  * script without any of its faults.
  */
 export function nextScript(state: ServerState, model: string): ModelScript {
-  const script = state.models.get(model)!;
   const attempt = (state.attempts.get(model) ?? 0) + 1;
   state.attempts.set(model, attempt);
-  if (script.failuresBeforeSuccess === undefined || attempt <= script.failuresBeforeSuccess) return script;
-  return { ...script, faults: undefined };
+  return scriptForAttempt(state.models.get(model)!, attempt);
 }
 
 /**

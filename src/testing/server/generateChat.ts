@@ -1,4 +1,4 @@
-import { ScriptLines } from './answers.js';
+import { ScriptLines, emptyAnswer, isZeroDuration, nothingToAnswer } from '../scripted/answers.js';
 import { failedBeforeHeaders, endedAfter, interruptsTokens, nextScript, stallBefore, writeRaw } from './faults.js';
 import { NDJSON, pause, sendJson, write, writeBatched, writeChunkPerLine } from './framing.js';
 import { missingModel } from './models.js';
@@ -13,10 +13,9 @@ async function answer(state: ServerState, call: Call, chat: boolean): Promise<vo
   const body = call.record.body ?? {};
   if (missingModel(state, res, body.model)) return;
   const model = String(body.model);
-  // Ollama's way to load or unload a model: a request with nothing to answer (an empty prompt, no
-  // messages). With `keep_alive: 0` it unloads at once, before any scheduling.
-  const nothingToAnswer = chat ? !Array.isArray(body.messages) || body.messages.length === 0 : !body.prompt;
-  if (nothingToAnswer && isZeroDuration(body.keep_alive)) {
+  // With `keep_alive: 0` a request with nothing to answer unloads at once, before any scheduling.
+  const loadOnly = nothingToAnswer(body, chat);
+  if (loadOnly && isZeroDuration(body.keep_alive)) {
     state.loaded.delete(model);
     return sendJson(res, 200, emptyAnswer(model, chat, 'unload'));
   }
@@ -26,7 +25,7 @@ async function answer(state: ServerState, call: Call, chat: boolean): Promise<vo
   if (await failedBeforeHeaders(call, faults)) return;
   state.loaded.add(model);
   state.changed();
-  if (nothingToAnswer) return sendJson(res, 200, emptyAnswer(model, chat, 'load'));
+  if (loadOnly) return sendJson(res, 200, emptyAnswer(model, chat, 'load'));
   if (faults.raw) return writeRaw(call, faults.raw, faults.rawDelayMs);
   const lines = new ScriptLines(model, chat, script, body);
   if (body.stream === false) {
@@ -57,24 +56,4 @@ async function writePaced({ res, gone }: Call, script: ModelScript, faults: Mode
   }
   if (endedAfter(res, faults, tokens.length)) return;
   res.end(lines.final());
-}
-
-/** Ollama's one JSON answer (whatever `stream` says) to a load or unload request. */
-function emptyAnswer(model: string, chat: boolean, doneReason: 'load' | 'unload') {
-  const created_at = new Date().toISOString();
-  return chat
-    ? { model, created_at, message: { role: 'assistant', content: '' }, done: true, done_reason: doneReason }
-    : { model, created_at, response: '', done: true, done_reason: doneReason };
-}
-
-/**
- * Whether a `keep_alive` is zero as Ollama reads it: a number of seconds, or a Go duration string
- * (`"0"`, `"0s"`, `"0m0s"`).
- */
-function isZeroDuration(value: unknown): boolean {
-  if (typeof value === 'number') return value >= 0 && value * 1e9 < 1;
-  if (typeof value !== 'string') return false;
-  if (/^[+-]?0$/.test(value)) return true;
-  const parts = /^[+-]?((?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(value) ? value.match(/\d*\.?\d+|\d+\./g) : null;
-  return parts !== null && parts.every((part) => Number(part) === 0);
 }

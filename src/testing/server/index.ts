@@ -5,7 +5,7 @@ import { sendJson } from './framing.js';
 import { serve } from './routes.js';
 import type { RecordedRequest, ServerState, TestServer, TestServerOptions } from './types.js';
 
-export { DEFAULT_TOKENS } from './answers.js';
+export { DEFAULT_TOKENS } from '../scripted/answers.js';
 export type { ModelFaults, ModelScript, RecordedRequest, TestServer, TestServerOptions } from './types.js';
 
 /**

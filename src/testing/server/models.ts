@@ -1,14 +1,15 @@
 import type { ServerResponse } from 'node:http';
-import { NS_PER_MS } from './answers.js';
+import { NS_PER_MS } from '../scripted/answers.js';
+import { DIGEST, GIB, MODIFIED_AT, capabilities, modelDetails, modelInfo } from '../scripted/catalog.js';
+import { modelError } from '../scripted/script.js';
 import { pause, sendJson } from './framing.js';
 import { type Call, type ModelScript, type ServerState, stringField } from './types.js';
 
 /** Answers Ollama's error for a request naming no model or an unknown one; true when it did. */
 export function missingModel(state: ServerState, res: ServerResponse, model: unknown): boolean {
-  if (typeof model !== 'string' || !model) sendJson(res, 400, { error: 'model is required' });
-  else if (!state.models.has(model)) sendJson(res, 404, { error: `model '${model}' not found` });
-  else return false;
-  return true;
+  const error = modelError((name) => state.models.has(name), model);
+  if (error) sendJson(res, error.status, error.body);
+  return error !== undefined;
 }
 
 export function version(_: ServerState, { res }: Call): void {
@@ -89,47 +90,6 @@ function authorized(state: ServerState, authorization: string | undefined, res: 
   if (authorization === `Bearer ${state.options.webApiKey}`) return true;
   sendJson(res, 401, { error: 'unauthorized' });
   return false;
-}
-
-const MODIFIED_AT = '2026-01-01T00:00:00.000000000Z';
-const DIGEST = `sha256:${'0'.repeat(64)}`;
-const GIB = 1024 ** 3;
-
-/** Ollama's ModelDetails; a cloud model has no local weights, hence no families or sizes. */
-function modelDetails(script: ModelScript | undefined) {
-  return script?.remote
-    ? { parent_model: '', format: '', family: '', families: null, parameter_size: '', quantization_level: '' }
-    : {
-        parent_model: '',
-        format: 'gguf',
-        family: 'test',
-        families: ['test'],
-        parameter_size: '1B',
-        quantization_level: 'Q4_0',
-        context_length: 4096,
-        embedding_length: 2048,
-      };
-}
-
-/** What the script lets the model do, as Ollama derives it from the template. */
-function capabilities(script: ModelScript | undefined): string[] {
-  const result = ['completion'];
-  if (script?.toolCalls) result.push('tools');
-  if (script?.thinking) result.push('thinking');
-  return result;
-}
-
-/** One entry of `/api/tags` (ListModelResponse). */
-function modelInfo(name: string, script: ModelScript | undefined) {
-  const info: Record<string, unknown> = { name, model: name };
-  if (script?.remote) Object.assign(info, { remote_model: script.remote.model, remote_host: script.remote.host });
-  return Object.assign(info, {
-    modified_at: MODIFIED_AT,
-    size: script?.remote ? 384 : GIB,
-    digest: DIGEST,
-    details: modelDetails(script),
-    capabilities: capabilities(script),
-  });
 }
 
 /** One entry of `/api/ps` (ProcessModelResponse). */

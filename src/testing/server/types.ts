@@ -1,77 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ToolCall } from '../../core/requests.js';
+import type { ModelScript } from '../scripted/script.js';
 
-// The one import from the library below: the rest of the server takes its types from here.
-export type { ToolCall };
-
-/** How a scripted model answers `/api/generate` and `/api/chat`. */
-export interface ModelScript {
-  /**
-   * The answer, token by token. A function receives the request body. Default: a short greeting.
-   * A request continuing the answer (chat's trailing assistant message, or a raw prompt ending with
-   * the start of the answer, as `resumable` sends) gets only the rest of it, as from a real model.
-   */
-  tokens?: readonly string[] | ((request: RecordedRequest['body']) => readonly string[]);
-  /** Reasoning tokens streamed before the answer. */
-  thinking?: readonly string[];
-  /**
-   * Tool calls sent after the text: in the last line's `message` (chat) or as the last line's
-   * `tool_calls` (generate, where Ollama's parsers set them only on the final line).
-   * A function receives the request body, so a model can call tools first and answer from the
-   * `tool` messages on the next request (none: `[]`).
-   */
-  toolCalls?: readonly ToolCall[] | ((request: RecordedRequest['body']) => readonly ToolCall[]);
-  /**
-   * A cloud model served through this Ollama: every line carries `remote_model` and `remote_host`,
-   * and `list()`/`show()` report them.
-   */
-  remote?: { model: string; host: string };
-  /** Pause before each token. */
-  tokenDelayMs?: number;
-  /** Model load: a pause before anything, headers included, is sent. */
-  loadDelayMs?: number;
-  doneReason?: string;
-  context?: readonly number[];
-  /**
-   * Gathers the lines of an unpaced, uninterrupted answer into writes of up to this many bytes.
-   * Off by default: like Ollama's Go server, this server writes and flushes each line on its own, so
-   * each line is its own HTTP chunk. Batching (e.g. `64 * 1024`) puts many lines in one chunk.
-   */
-  batchBytes?: number;
-  /** What goes wrong when the model answers. */
-  faults?: ModelFaults;
-  /** The script's `faults` hit only the first this-many requests; later ones are answered without them. */
-  failuresBeforeSuccess?: number;
-}
-
-/**
- * A scripted model's failures, kept apart from its normal behaviour so that `failuresBeforeSuccess`
- * drops all of them at once, whatever is added here later.
- */
-export interface ModelFaults {
-  /** A load that hangs: this long before any header, after `loadDelayMs`. */
-  loadStallMs?: number;
-  /** Reset the connection once the request is read, before any header. */
-  resetBeforeHeaders?: boolean;
-  /** Answer with this status and body instead (an object is sent as JSON). */
-  status?: number;
-  body?: string | object;
-  /** The content type of a `body` string (default `text/html`). */
-  contentType?: string;
-  /** Answer 200 with exactly these body pieces, each written separately (split lines, UTF-8). */
-  raw?: ReadonlyArray<string | Uint8Array>;
-  /** Pause between raw pieces. */
-  rawDelayMs?: number;
-  /** One long pause after this many tokens: a model that stalls mid-answer. */
-  stall?: { afterTokens: number; ms: number };
-  /** After this many tokens, send one `{"error": …}` line (HTTP 200 already sent) and end. */
-  errorAfterTokens?: number;
-  errorMessage?: string;
-  /** After this many tokens, end the body cleanly without a `done: true` line. */
-  endAfterTokens?: number;
-  /** After this many tokens, reset the connection (TCP RST, after the tokens reached the client). */
-  resetAfterTokens?: number;
-}
+// The scripts are browser-safe (scriptedFetch runs them in-process): the rest of the server takes its types from here.
+export type { ModelFaults, ModelScript } from '../scripted/script.js';
 
 export interface RecordedRequest {
   id: number;

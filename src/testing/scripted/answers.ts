@@ -1,4 +1,4 @@
-import type { ModelScript, ToolCall } from './types.js';
+import type { ModelScript, ToolCall } from './script.js';
 
 export const DEFAULT_TOKENS = ['Hello', '!', ' I', ' am', ' a', ' test', ' model', '.'];
 
@@ -166,4 +166,29 @@ const utf8 = new TextEncoder();
 
 function tokenLogprob(token: string, logprob: number): { token: string; logprob: number; bytes?: number[] } {
   return token ? { token, logprob, bytes: Array.from(utf8.encode(token)) } : { token, logprob };
+}
+
+/** Ollama's way to load or unload a model: a request with nothing to answer (an empty prompt, no messages). */
+export function nothingToAnswer(body: Record<string, unknown>, chat: boolean): boolean {
+  return chat ? !Array.isArray(body.messages) || body.messages.length === 0 : !body.prompt;
+}
+
+/** Ollama's one JSON answer (whatever `stream` says) to a load or unload request. */
+export function emptyAnswer(model: string, chat: boolean, doneReason: 'load' | 'unload') {
+  const created_at = new Date().toISOString();
+  return chat
+    ? { model, created_at, message: { role: 'assistant', content: '' }, done: true, done_reason: doneReason }
+    : { model, created_at, response: '', done: true, done_reason: doneReason };
+}
+
+/**
+ * Whether a `keep_alive` is zero as Ollama reads it: a number of seconds, or a Go duration string
+ * (`"0"`, `"0s"`, `"0m0s"`).
+ */
+export function isZeroDuration(value: unknown): boolean {
+  if (typeof value === 'number') return value >= 0 && value * 1e9 < 1;
+  if (typeof value !== 'string') return false;
+  if (/^[+-]?0$/.test(value)) return true;
+  const parts = /^[+-]?((?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(value) ? value.match(/\d*\.?\d+|\d+\./g) : null;
+  return parts !== null && parts.every((part) => Number(part) === 0);
 }
