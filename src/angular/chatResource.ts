@@ -1,0 +1,238 @@
+import { type Injector, type Signal, signal } from '@angular/core';
+import { type Observable, type Subscription, connect, filter, ignoreElements, map, merge, tap } from 'rxjs';
+import type { AgentClient } from '../agents/agentClient.js';
+import { type ToolEvent, type Tools, toolLoop } from '../agents/toolLoop.js';
+import type { OllamaClient } from '../client/client.js';
+import type { GenerationMetrics } from '../core/chunks.js';
+import type { RequestOptions } from '../core/options.js';
+import type { ChatMessage, ChatRequest, ImageInput, ModelOptions, ResponseFormat, ThinkOption } from '../core/requests.js';
+import { countTokens } from '../operators/countTokens.js';
+import { firstTokenLatency } from '../operators/firstTokenLatency.js';
+import { typewriter } from '../operators/typewriter.js';
+import { Answer } from '../protocol/answer.js';
+import { resourceContext } from './providers.js';
+
+/** Where a request of a resource stands: `submitted` is sent with no token yet. */
+export type ResourceStatus = 'ready' | 'submitted' | 'streaming' | 'error';
+
+/** The latest answer's size and pace. */
+export interface ChatUsage {
+  /** `countTokens()` of the latest answer: one per chunk while it streams, the exact `evalCount` at the end. */
+  tokens: number;
+  /** `firstTokenLatency()` of the latest answer. */
+  firstTokenMs?: number;
+  /** Ollama's figures, once the answer is done. */
+  metrics?: GenerationMetrics;
+}
+
+export interface ChatResourceOptions extends RequestOptions {
+  /** Sent first with every request; not one of `messages()`. */
+  system?: string;
+  /** Tools the model may call: each round runs through `runTools$` and shows in `messages()` as it happens. */
+  tools?: Tools;
+  /** With `tools`: how many chat requests one `send` makes at most (default 8). */
+  maxSteps?: number;
+  think?: ThinkOption;
+  options?: ModelOptions;
+  format?: ResponseFormat;
+  /** Types each answer out at this many ms per character (`typewriter()`); default `false`: as it arrives. */
+  typewriter?: number | false;
+  initialMessages?: readonly ChatMessage[];
+  /** The injector the resource lives in, outside an injection context. */
+  injector?: Injector;
+  /** Another client than the injector's `OLLAMA_CLIENT` (ignored under `provideOllamaTesting`). */
+  client?: OllamaClient;
+}
+
+export interface ChatResource {
+  /** The whole exchange, the answer in progress included (text, thinking, tool calls) and a tool round's messages as it runs. */
+  readonly messages: Signal<readonly ChatMessage[]>;
+  readonly status: Signal<ResourceStatus>;
+  /** The latest failure (an `OllamaError`, see its `kind`, or an `OllamaConfigError`); cleared by `send`. */
+  readonly error: Signal<Error | undefined>;
+  /** The latest answer's text so far. */
+  readonly answer: Signal<string>;
+  /** The latest answer's reasoning so far. */
+  readonly thinking: Signal<string>;
+  readonly usage: Signal<ChatUsage>;
+  /** Asks: while an answer streams, stops it (what was typed stays), then asks. */
+  send(content: string, options?: { images?: ImageInput[] }): void;
+  /** Aborts the request and the running tools; the partial answer stays; status `'ready'`. */
+  stop(): void;
+  /** Drops the last answer (and its tool round) and asks again. */
+  regenerate(): void;
+  /** Stops, and empties the messages, the answer, thinking, usage and error. */
+  clear(): void;
+  /** Replaces the conversation (stops a running answer first). */
+  setMessages(messages: readonly ChatMessage[]): void;
+}
+
+/**
+ * A chat as signals: `send` a question, read `messages()`, `answer()`, `status()`… as the answer
+ * streams. Runs in an injection context (or takes `injector`) and aborts its request when that
+ * injector is destroyed.
+ *
+ * @example
+ * readonly chat = chatResource({ model: 'llama3.2', system: 'Answer briefly.' });
+ * // template: @for (m of chat.messages(); track $index) { <p>{{ m.content }}</p> }  <button (click)="chat.stop()">Stop</button>
+ */
+export function chatResource(options: ChatResourceOptions = {}): ChatResource {
+  const { client } = resourceContext(chatResource, options, () => stop());
+  const messages = signal<readonly ChatMessage[]>([...(options.initialMessages ?? [])]);
+  const status = signal<ResourceStatus>('ready');
+  const error = signal<Error | undefined>(undefined);
+  const answer = signal('');
+  const thinking = signal('');
+  const usage = signal<ChatUsage>({ tokens: 0 });
+  let running: Subscription | undefined;
+
+  const stop = () => {
+    running?.unsubscribe();
+    running = undefined;
+    if (status() === 'submitted' || status() === 'streaming') status.set('ready');
+  };
+
+  const ask = (history: readonly ChatMessage[]) => {
+    stop();
+    messages.set(history);
+    status.set('submitted');
+    error.set(undefined);
+    answer.set('');
+    thinking.set('');
+    usage.set({ tokens: 0 });
+    const turn = new Turn(history, history.length + (options.system ? 1 : 0), (shown) => messages.set(shown));
+    running = withUsage(events(client, options, history), usage).subscribe({
+      next: (event) => {
+        turn.on(event);
+        answer.set(turn.answer.text);
+        thinking.set(turn.answer.merged().thinking ?? '');
+        if (status() === 'submitted' && event.type === 'chunk' && (event.chunk.text || event.chunk.thinking)) status.set('streaming');
+      },
+      error: (failure: unknown) => {
+        running = undefined;
+        error.set(failure instanceof Error ? failure : new Error(String(failure)));
+        status.set('error');
+      },
+      complete: () => {
+        running = undefined;
+        status.set('ready');
+      },
+    });
+  };
+
+  return {
+    messages: messages.asReadonly(),
+    status: status.asReadonly(),
+    error: error.asReadonly(),
+    answer: answer.asReadonly(),
+    thinking: thinking.asReadonly(),
+    usage: usage.asReadonly(),
+    send: (content, extra) => {
+      stop();
+      const question: ChatMessage = { role: 'user', content };
+      if (extra?.images) question.images = extra.images;
+      ask([...messages(), question]);
+    },
+    stop,
+    regenerate: () => {
+      stop();
+      const shown = messages();
+      const lastQuestion = shown.findLastIndex((message) => message.role === 'user');
+      if (lastQuestion >= 0) ask(shown.slice(0, lastQuestion + 1));
+    },
+    clear: () => {
+      stop();
+      messages.set([]);
+      answer.set('');
+      thinking.set('');
+      usage.set({ tokens: 0 });
+      error.set(undefined);
+      status.set('ready');
+    },
+    setMessages: (replacement) => {
+      stop();
+      messages.set([...replacement]);
+    },
+  };
+}
+
+/** One `send`'s exchange as shown: the history, the tool rounds so far, and the answer in progress. */
+class Turn {
+  answer = new Answer();
+  private rounds: readonly ChatMessage[] = [];
+
+  /** `asked`: how many messages the request starts with (the history, after the system prompt if any). */
+  constructor(
+    private readonly history: readonly ChatMessage[],
+    private readonly asked: number,
+    private readonly show: (messages: readonly ChatMessage[]) => void,
+  ) {}
+
+  on(event: ToolEvent): void {
+    if (event.type === 'chunk') {
+      this.answer.add(event.chunk);
+      this.show([...this.history, ...this.rounds, this.answer.message()]);
+    } else if (event.type === 'step') {
+      // The loop's own history after a round: the assistant's calls and one tool message per result.
+      this.rounds = event.messages.slice(this.asked);
+      this.answer = new Answer();
+      this.show([...this.history, ...this.rounds]);
+    }
+  }
+}
+
+/** The events of one `send`: the tool loop when there are tools, the chat's chunks otherwise; typed out if asked. */
+function events(client: OllamaClient, options: ChatResourceOptions, history: readonly ChatMessage[]): Observable<ToolEvent> {
+  const pace = options.typewriter;
+  // The loop asks through this client: each request's answer is typed out before the next round.
+  const paced: AgentClient = !pace
+    ? client
+    : {
+        model: client.model,
+        chat$: (request, requestOptions) => client.chat$(request, requestOptions).pipe(typewriter(pace)),
+        pull$: (model, requestOptions) => client.pull$(model, requestOptions),
+        load: (model, requestOptions) => client.load(model, requestOptions),
+        show: (model, requestOptions) => client.show(model, requestOptions),
+      };
+  const request: ChatRequest = { messages: options.system ? [{ role: 'system', content: options.system }, ...history] : [...history] };
+  if (options.model !== undefined) request.model = options.model;
+  if (options.think !== undefined) request.think = options.think;
+  if (options.options !== undefined) request.options = options.options;
+  if (options.format !== undefined) request.format = options.format;
+  const requestOptions: RequestOptions = {};
+  if (options.headers) requestOptions.headers = options.headers;
+  if (options.timeouts) requestOptions.timeouts = options.timeouts;
+  if (options.signal) requestOptions.signal = options.signal;
+  if (options.tools) return toolLoop(paced, request, options.tools, { ...requestOptions, maxSteps: options.maxSteps });
+  return paced.chat$(request, requestOptions).pipe(map((chunk): ToolEvent => ({ type: 'chunk', chunk })));
+}
+
+/** The events untouched, `usage` kept up to date from the same chunks (one request: `connect`). */
+function withUsage(source: Observable<ToolEvent>, usage: ReturnType<typeof signal<ChatUsage>>): Observable<ToolEvent> {
+  return source.pipe(
+    connect((shared) => {
+      const chunks = shared.pipe(
+        filter((event) => event.type === 'chunk'),
+        map((event) => event.chunk),
+      );
+      return merge(
+        shared.pipe(
+          tap((event) => {
+            const metrics = event.type === 'chunk' ? event.chunk.metrics : undefined;
+            if (metrics) usage.update((current) => ({ ...current, metrics }));
+          }),
+        ),
+        chunks.pipe(
+          countTokens(),
+          tap((tokens) => usage.update((current) => ({ ...current, tokens }))),
+          ignoreElements(),
+        ),
+        chunks.pipe(
+          firstTokenLatency(),
+          tap((firstTokenMs) => usage.update((current) => ({ ...current, firstTokenMs }))),
+          ignoreElements(),
+        ),
+      );
+    }),
+  );
+}
