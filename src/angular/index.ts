@@ -8,3 +8,7 @@ export { OLLAMA_CLIENT, provideOllama, provideOllamaTesting, withHttpClient } fr
 export type { OllamaFeature } from './providers.js';
 export { chatResource } from './chatResource.js';
 export type { ChatResource, ChatResourceOptions, ChatUsage, ResourceStatus } from './chatResource.js';
+export { structuredResource } from './structuredResource.js';
+export type { StructuredResource, StructuredResourceOptions } from './structuredResource.js';
+export { generateResource } from './generateResource.js';
+export type { GenerateResourceOptions } from './generateResource.js';

@@ -21,6 +21,8 @@ export type Bundle = AngularEntry &
     | 'ApplicationRef'
     | 'EnvironmentInjector'
     | 'runInInjectionContext'
+    | 'signal'
+    | 'ɵINJECTOR_SCOPE'
   > &
   Pick<Http, 'provideHttpClient' | 'withFetch' | 'withInterceptors' | 'HttpClient'> &
   Pick<Library, 'OllamaClient' | 'OllamaError'> &
@@ -35,7 +37,7 @@ export async function loadAngular(): Promise<Bundle> {
       contents: `
         import '@angular/compiler';
         export * from './src/angular/index.ts';
-        export { createEnvironmentInjector, provideZonelessChangeDetection, Injector, ApplicationRef, EnvironmentInjector, runInInjectionContext } from '@angular/core';
+        export { createEnvironmentInjector, provideZonelessChangeDetection, Injector, ApplicationRef, EnvironmentInjector, runInInjectionContext, signal, ɵINJECTOR_SCOPE } from '@angular/core';
         export { provideHttpClient, withFetch, withInterceptors, HttpClient } from '@angular/common/http';
         export { OllamaClient, OllamaError } from './src/index.ts';
         export { scriptedFetch } from './src/testing/scripted/fetch.ts';`,
@@ -56,4 +58,20 @@ export async function loadAngular(): Promise<Bundle> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An application's root injector without a DOM: root-scoped (so `providedIn: 'root'` services such as
+ * the change-detection scheduler that effects and `rxResource` need live in it), zoneless, holding
+ * `providers`. `bootstrapApplication` or TestBed make the same; both want a document.
+ */
+export function appInjector(
+  ng: Bundle,
+  providers: Parameters<Bundle['createEnvironmentInjector']>[0],
+): import('@angular/core').EnvironmentInjector {
+  const parent = ng.Injector.create({ providers: [] }) as import('@angular/core').EnvironmentInjector;
+  return ng.createEnvironmentInjector(
+    [{ provide: ng.ɵINJECTOR_SCOPE, useValue: 'root' }, ng.provideZonelessChangeDetection(), ...providers],
+    parent,
+  );
 }

@@ -2,7 +2,7 @@
 import type { EnvironmentInjector, EnvironmentProviders, Provider } from '@angular/core';
 import type { ChatResource, ChatResourceOptions } from '../../src/angular/index.js';
 import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
-import { type Bundle, loadAngular } from './angular.js';
+import { type Bundle, appInjector, loadAngular } from './angular.js';
 import { until } from './until.js';
 
 const WORDS = Array.from({ length: 12 }, (_, i) => `w${i} `);
@@ -36,11 +36,7 @@ afterEach(() => {
 });
 
 function environment(model = 'slow', ...providers: (Provider | EnvironmentProviders)[]): EnvironmentInjector {
-  const parent = ng.Injector.create({ providers: [] }) as EnvironmentInjector;
-  const injector = ng.createEnvironmentInjector(
-    [ng.provideZonelessChangeDetection(), ng.provideOllama({ host: server.url, model }), ...providers],
-    parent,
-  );
+  const injector = appInjector(ng, [ng.provideOllama({ host: server.url, model }), ...providers]);
   injectors.push(injector);
   return injector;
 }
