@@ -3,7 +3,7 @@
  * compiled the library's sources again in every process, which cost most of the suite's time; esbuild
  * compiles all the blocks at once, and each block still runs as its own process.
  *
- * `ollama-rx`, `ollama-rx/operators` and `ollama-rx/testing` resolve to this checkout's sources. The
+ * `ollama-rx`, `ollama-rx/operators`, `ollama-rx/testing` and `ollama-rx/angular` resolve to this checkout's sources. The
  * sources and the dependencies are bundled (the ES-module blocks share one chunk of them), so that a
  * process loads one file instead of resolving hundreds of modules. Annotations (`sideEffects: false`,
  * `@__PURE__`) are ignored so that an import runs its module, as it does under Node.
@@ -16,13 +16,22 @@ import { type Snippet, fileNameOf, isCommonJs } from './snippets.js';
 /** The program of a block, or why it could not be built. */
 export type Program = { file: string } | { error: string };
 
-const PUBLIC_ENTRY = /^ollama-rx(?:\/(operators|testing))?$/;
+const PUBLIC_ENTRY = /^ollama-rx(?:\/(operators|testing|angular))?$/;
+
+/**
+ * Angular's packages ship partially compiled: an app's build (the Angular CLI) links them. Under plain
+ * node nothing does, so a block that uses Angular loads the JIT compiler first, which links them at run time.
+ */
+const ANGULAR_LINKER = "import '@angular/compiler';\n";
 
 /** Writes every block under `dir`, builds them, and says where each one's program is. */
 export async function compile(root: string, dir: string, blocks: readonly Snippet[]): Promise<Map<Snippet, Program>> {
   mkdirSync(join(dir, 'blocks'), { recursive: true });
   const entryOf = (block: Snippet) => `blocks/${fileNameOf(block)}`;
-  for (const block of blocks) writeFileSync(join(dir, entryOf(block)), block.code);
+  for (const block of blocks) {
+    const linked = /from '(@angular\/|ollama-rx\/angular')/.test(block.code) && !isCommonJs(block);
+    writeFileSync(join(dir, entryOf(block)), linked ? ANGULAR_LINKER + block.code : block.code);
+  }
   const options = sharedOptions(root, dir);
   const [modules, scripts] = await Promise.all([
     buildEach(blocks.filter((block) => !isCommonJs(block)).map(entryOf), (entryPoints) =>

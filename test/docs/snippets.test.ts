@@ -1,7 +1,7 @@
 // Every ```ts / ```js block of the documentation — README.md, CHANGELOG.md and each guide under docs/ —
 // runs as written, each as its own program (a `node` child process with a time limit), against one
 // simulated Ollama — the models of `ollama-rx serve --simulated`, at full speed — named by
-// OLLAMA_HOST, with OLLAMA_MODEL=llama3.2. `ollama-rx`, `ollama-rx/operators` and `ollama-rx/testing`
+// OLLAMA_HOST, with OLLAMA_MODEL=llama3.2. `ollama-rx`, `ollama-rx/operators`, `ollama-rx/testing` and `ollama-rx/angular`
 // resolve to this checkout's sources (compile.ts builds all blocks in one esbuild call). A block
 // passes when it exits with 0: an unhandled error, rejection or a crash fails it, with its output.
 // A block that cannot run says why in its fence: ```ts no-run: <reason>.

@@ -101,7 +101,7 @@ describe('the packed tarball', () => {
   });
 
   it('resolves every entry to the ESM tree for import and to the CommonJS tree for require', () => {
-    const entries = ['ollama-rx', 'ollama-rx/operators', 'ollama-rx/testing'];
+    const entries = ['ollama-rx', 'ollama-rx/operators', 'ollama-rx/testing', 'ollama-rx/angular'];
     const script = `
       import { createRequire } from 'node:module';
       import { fileURLToPath } from 'node:url';
@@ -115,13 +115,14 @@ describe('the packed tarball', () => {
       ['esm/index.js', 'cjs/index.js'],
       ['esm/operators/index.js', 'cjs/operators/index.js'],
       ['esm/testing/index.js', 'cjs/testing/index.js'],
+      ['esm/angular/index.js', 'cjs/angular/index.js'],
     ]);
   });
 
   it.each(['esm', 'cjs'] as const)('bundles for the browser (%s) with fetch, one copy of each module and no undici', async (format) => {
     const statement = format === 'esm' ? (name: string) => `export * from '${name}';` : (name: string) => `require('${name}');`;
     const { metafile } = await build({
-      stdin: { contents: ['ollama-rx', 'ollama-rx/operators'].map(statement).join('\n'), resolveDir: project },
+      stdin: { contents: ['ollama-rx', 'ollama-rx/operators', 'ollama-rx/angular'].map(statement).join('\n'), resolveDir: project },
       // The metafile's paths are relative to this directory: the consumer's, wherever the checkout is.
       absWorkingDir: project,
       bundle: true,
@@ -129,10 +130,12 @@ describe('the packed tarball', () => {
       metafile: true,
       platform: 'browser',
       format,
-      external: ['rxjs'],
+      external: ['rxjs', '@angular/*'],
       logLevel: 'silent',
     });
     const inputs = packageInputs(metafile);
+    // The angular entry's test double, browser-safe, from the browser tree like the rest.
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/testing/scripted/fetch.js`);
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/http/fetch.js`);
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/core/errors.js`);
     expect(inputs.filter((path) => path.startsWith('ollama-rx/') && !path.startsWith(`ollama-rx/dist/browser/${format}/`))).toEqual([]);
