@@ -1,5 +1,5 @@
 import { type Injector, type Signal, signal } from '@angular/core';
-import { type Observable, type Subscription, connect, filter, ignoreElements, map, merge, tap } from 'rxjs';
+import { type Observable, connect, filter, ignoreElements, map, merge, tap } from 'rxjs';
 import type { AgentClient } from '../agents/agentClient.js';
 import { type ToolEvent, type Tools, toolLoop } from '../agents/toolLoop.js';
 import type { OllamaClient } from '../client/client.js';
@@ -11,9 +11,7 @@ import { firstTokenLatency } from '../operators/firstTokenLatency.js';
 import { typewriter } from '../operators/typewriter.js';
 import { Answer } from '../protocol/answer.js';
 import { resourceContext } from './providers.js';
-
-/** Where a request of a resource stands: `submitted` is sent with no token yet. */
-export type ResourceStatus = 'ready' | 'submitted' | 'streaming' | 'error';
+import { RequestState, type ResourceStatus } from './requestState.js';
 
 /** The latest answer's size and pace. */
 export interface ChatUsage {
@@ -77,53 +75,33 @@ export interface ChatResource {
  * // template: @for (m of chat.messages(); track $index) { <p>{{ m.content }}</p> }  <button (click)="chat.stop()">Stop</button>
  */
 export function chatResource(options: ChatResourceOptions = {}): ChatResource {
-  const { client } = resourceContext(chatResource, options, () => stop());
+  const request = new RequestState();
+  const stop = () => request.stop();
+  const { client } = resourceContext(chatResource, options, stop);
   const messages = signal<readonly ChatMessage[]>([...(options.initialMessages ?? [])]);
-  const status = signal<ResourceStatus>('ready');
-  const error = signal<Error | undefined>(undefined);
   const answer = signal('');
   const thinking = signal('');
   const usage = signal<ChatUsage>({ tokens: 0 });
-  let running: Subscription | undefined;
-
-  const stop = () => {
-    running?.unsubscribe();
-    running = undefined;
-    if (status() === 'submitted' || status() === 'streaming') status.set('ready');
-  };
 
   const ask = (history: readonly ChatMessage[]) => {
     stop();
     messages.set(history);
-    status.set('submitted');
-    error.set(undefined);
     answer.set('');
     thinking.set('');
     usage.set({ tokens: 0 });
     const turn = new Turn(history, history.length + (options.system ? 1 : 0), (shown) => messages.set(shown));
-    running = withUsage(events(client, options, history), usage).subscribe({
-      next: (event) => {
-        turn.on(event);
-        answer.set(turn.answer.text);
-        thinking.set(turn.answer.merged().thinking ?? '');
-        if (status() === 'submitted' && event.type === 'chunk' && (event.chunk.text || event.chunk.thinking)) status.set('streaming');
-      },
-      error: (failure: unknown) => {
-        running = undefined;
-        error.set(failure instanceof Error ? failure : new Error(String(failure)));
-        status.set('error');
-      },
-      complete: () => {
-        running = undefined;
-        status.set('ready');
-      },
+    request.run(withUsage(events(client, options, history), usage), (event) => {
+      turn.on(event);
+      answer.set(turn.answer.text);
+      thinking.set(turn.answer.merged().thinking ?? '');
+      if (event.type === 'chunk' && (event.chunk.text || event.chunk.thinking)) request.started();
     });
   };
 
   return {
     messages: messages.asReadonly(),
-    status: status.asReadonly(),
-    error: error.asReadonly(),
+    status: request.status.asReadonly(),
+    error: request.error.asReadonly(),
     answer: answer.asReadonly(),
     thinking: thinking.asReadonly(),
     usage: usage.asReadonly(),
@@ -146,8 +124,8 @@ export function chatResource(options: ChatResourceOptions = {}): ChatResource {
       answer.set('');
       thinking.set('');
       usage.set({ tokens: 0 });
-      error.set(undefined);
-      status.set('ready');
+      request.error.set(undefined);
+      request.status.set('ready');
     },
     setMessages: (replacement) => {
       stop();

@@ -7,7 +7,8 @@
 export { OLLAMA_CLIENT, provideOllama, provideOllamaTesting, withHttpClient } from './providers.js';
 export type { OllamaFeature } from './providers.js';
 export { chatResource } from './chatResource.js';
-export type { ChatResource, ChatResourceOptions, ChatUsage, ResourceStatus } from './chatResource.js';
+export type { ChatResource, ChatResourceOptions, ChatUsage } from './chatResource.js';
+export type { ResourceStatus } from './requestState.js';
 export { structuredResource } from './structuredResource.js';
 export type { StructuredResource, StructuredResourceOptions } from './structuredResource.js';
 export { generateResource } from './generateResource.js';

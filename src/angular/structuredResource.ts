@@ -1,11 +1,11 @@
 import { type Injector, type Signal, signal } from '@angular/core';
 import type * as t from 'io-ts';
-import { type Subscription, tap } from 'rxjs';
+import { tap } from 'rxjs';
 import type { OllamaClient } from '../client/client.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ChatMessage, ChatRequest, ResponseFormat } from '../core/requests.js';
 import { type DeepPartial, partialJson } from '../operators/partialJson.js';
-import type { ResourceStatus } from './chatResource.js';
+import { RequestState, type ResourceStatus } from './requestState.js';
 import { resourceContext } from './providers.js';
 
 export interface StructuredResourceOptions<T> extends RequestOptions {
@@ -39,49 +39,27 @@ export interface StructuredResource<T> {
  * // this.city.submit('Describe Paris');  template: {{ city.value()?.name }}
  */
 export function structuredResource<T = unknown>(options: StructuredResourceOptions<T>): StructuredResource<T> {
-  const { client } = resourceContext(structuredResource, options, () => stop());
+  const request = new RequestState();
+  const stop = () => request.stop();
+  const { client } = resourceContext(structuredResource, options, stop);
   const value = signal<DeepPartial<T> | undefined>(undefined);
-  const status = signal<ResourceStatus>('ready');
-  const error = signal<Error | undefined>(undefined);
-  let running: Subscription | undefined;
-
-  const stop = () => {
-    running?.unsubscribe();
-    running = undefined;
-    if (status() === 'submitted' || status() === 'streaming') status.set('ready');
-  };
 
   const submit = (prompt: string) => {
     stop();
     value.set(undefined);
-    error.set(undefined);
-    status.set('submitted');
     const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
     if (options.system) messages.unshift({ role: 'system', content: options.system });
     const { format, codec: _, system: __, injector: ___, client: ____, model, ...requestOptions } = options;
-    const request: ChatRequest = { messages, format };
-    if (model !== undefined) request.model = model;
-    running = client
-      .chat$(request, requestOptions)
-      .pipe(
-        tap((chunk) => {
-          if (status() === 'submitted' && (chunk.text || chunk.thinking)) status.set('streaming');
-        }),
-        partialJson(options.codec),
-      )
-      .subscribe({
-        next: (partial) => value.set(partial),
-        error: (failure: unknown) => {
-          running = undefined;
-          error.set(failure instanceof Error ? failure : new Error(String(failure)));
-          status.set('error');
-        },
-        complete: () => {
-          running = undefined;
-          status.set('ready');
-        },
-      });
+    const chat: ChatRequest = { messages, format };
+    if (model !== undefined) chat.model = model;
+    const answer = client.chat$(chat, requestOptions).pipe(
+      tap((chunk) => {
+        if (chunk.text || chunk.thinking) request.started();
+      }),
+      partialJson(options.codec),
+    );
+    request.run(answer, (partial) => value.set(partial));
   };
 
-  return { value: value.asReadonly(), status: status.asReadonly(), error: error.asReadonly(), submit, stop };
+  return { value: value.asReadonly(), status: request.status.asReadonly(), error: request.error.asReadonly(), submit, stop };
 }

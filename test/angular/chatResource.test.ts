@@ -1,45 +1,29 @@
 // chatResource in Angular's real injector (zoneless, no DOM) against the loopback test server.
-import type { EnvironmentInjector, EnvironmentProviders, Provider } from '@angular/core';
+import type { EnvironmentInjector } from '@angular/core';
 import type { ChatResource, ChatResourceOptions } from '../../src/angular/index.js';
-import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
-import { type Bundle, appInjector, loadAngular } from './angular.js';
+import type { TestServer } from '../../src/testing/server/index.js';
+import { type Bundle, angularSuite } from './angular.js';
 import { until } from './until.js';
 
 const WORDS = Array.from({ length: 12 }, (_, i) => `w${i} `);
 const hasToolAnswer = (body: Record<string, unknown> | undefined) =>
   (body?.messages as { role: string }[] | undefined)?.some((message) => message.role === 'tool') ?? false;
 
+const suite = angularSuite({
+  slow: { tokens: WORDS, tokenDelayMs: 15 },
+  quick: { tokens: ['Hi', ' there'] },
+  thinker: { thinking: ['Let me', ' think'], tokens: ['Done'] },
+  adder: {
+    toolCalls: (body) => (hasToolAnswer(body) ? [] : [{ function: { name: 'add', arguments: { a: 2, b: 3 } } }]),
+    tokens: (body) => (hasToolAnswer(body) ? ['The sum', ' is 5'] : []),
+  },
+  broken: { tokens: ['par', 'tial', ' text'], faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' } },
+});
 let ng: Bundle;
 let server: TestServer;
+beforeAll(() => ({ ng, server } = suite));
 
-beforeAll(async () => {
-  ng = await loadAngular();
-  server = await startTestServer({
-    models: {
-      slow: { tokens: WORDS, tokenDelayMs: 15 },
-      quick: { tokens: ['Hi', ' there'] },
-      thinker: { thinking: ['Let me', ' think'], tokens: ['Done'] },
-      adder: {
-        toolCalls: (body) => (hasToolAnswer(body) ? [] : [{ function: { name: 'add', arguments: { a: 2, b: 3 } } }]),
-        tokens: (body) => (hasToolAnswer(body) ? ['The sum', ' is 5'] : []),
-      },
-      broken: { tokens: ['par', 'tial', ' text'], faults: { errorAfterTokens: 2, errorMessage: 'CUDA error: out of memory' } },
-    },
-  });
-}, 60_000);
-
-afterAll(() => server?.close());
-
-const injectors: EnvironmentInjector[] = [];
-afterEach(() => {
-  for (const injector of injectors.splice(0)) if (!injector.destroyed) injector.destroy();
-});
-
-function environment(model = 'slow', ...providers: (Provider | EnvironmentProviders)[]): EnvironmentInjector {
-  const injector = appInjector(ng, [ng.provideOllama({ host: server.url, model }), ...providers]);
-  injectors.push(injector);
-  return injector;
-}
+const environment = (model = 'slow') => suite.withModel(model);
 
 function chatIn(injector: EnvironmentInjector, options: ChatResourceOptions = {}): ChatResource {
   return ng.runInInjectionContext(injector, () => ng.chatResource(options));

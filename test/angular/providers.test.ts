@@ -1,32 +1,19 @@
 // provideOllama, OLLAMA_CLIENT, withHttpClient and provideOllamaTesting in Angular's real injector.
 import { Socket } from 'node:net';
-import type { EnvironmentInjector } from '@angular/core';
 import type { HttpInterceptorFn } from '@angular/common/http';
 import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
-import { type Bundle, appInjector, loadAngular } from './angular.js';
+import { type Bundle, angularSuite } from './angular.js';
 import { until } from './until.js';
 
 const WORDS = Array.from({ length: 12 }, (_, i) => `w${i} `);
 
+const suite = angularSuite({ slow: { tokens: WORDS, tokenDelayMs: 15 }, quick: { tokens: ['Hi', ' there'] } });
 let ng: Bundle;
 let server: TestServer;
+beforeAll(() => ({ ng, server } = suite));
 
-beforeAll(async () => {
-  ng = await loadAngular();
-  server = await startTestServer({ models: { slow: { tokens: WORDS, tokenDelayMs: 15 }, quick: { tokens: ['Hi', ' there'] } } });
-}, 60_000);
-afterAll(() => server?.close());
-
-const injectors: EnvironmentInjector[] = [];
-afterEach(() => {
-  for (const injector of injectors.splice(0)) if (!injector.destroyed) injector.destroy();
-});
-const app = (...providers: Parameters<typeof appInjector>[1]) => {
-  const injector = appInjector(ng, providers);
-  injectors.push(injector);
-  return injector;
-};
-const lastRequest = () => server.requests.at(-1)!;
+const app = suite.app;
+const lastRequest = () => suite.lastRequest();
 
 describe('provideOllama and OLLAMA_CLIENT', () => {
   test('a client it creates from options is closed with the injector; a client given whole is not', async () => {

@@ -1,41 +1,24 @@
 // structuredResource and generateResource in Angular's real injector (zoneless, no DOM) against the loopback test server.
 import type { EnvironmentInjector, WritableSignal } from '@angular/core';
 import * as t from 'io-ts';
-import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
-import { type Bundle, appInjector, loadAngular } from './angular.js';
+import type { TestServer } from '../../src/testing/server/index.js';
+import { type Bundle, angularSuite } from './angular.js';
 import { until } from './until.js';
 
 const CITY = ['{"name"', ':"Pa', 'ris","population"', ':2100000', ',"tags":["old"', ',"big"]}'];
 const WORDS = Array.from({ length: 12 }, (_, i) => `w${i} `);
 
+const suite = angularSuite({
+  city: { tokens: CITY, tokenDelayMs: 10 },
+  slow: { tokens: WORDS, tokenDelayMs: 15 },
+  broken: { tokens: ['{"a":'], faults: { errorAfterTokens: 1 } },
+});
 let ng: Bundle;
 let server: TestServer;
+beforeAll(() => ({ ng, server } = suite));
 
-beforeAll(async () => {
-  ng = await loadAngular();
-  server = await startTestServer({
-    models: {
-      city: { tokens: CITY, tokenDelayMs: 10 },
-      slow: { tokens: WORDS, tokenDelayMs: 15 },
-      quick: { tokens: (body) => [`about ${String(body?.prompt)}`] },
-      broken: { tokens: ['{"a":'], faults: { errorAfterTokens: 1 } },
-    },
-  });
-}, 60_000);
-afterAll(() => server?.close());
-
-const injectors: EnvironmentInjector[] = [];
-afterEach(() => {
-  for (const injector of injectors.splice(0)) if (!injector.destroyed) injector.destroy();
-});
-
-function environment(model: string): EnvironmentInjector {
-  const injector = appInjector(ng, [ng.provideOllama({ host: server.url, model })]);
-  injectors.push(injector);
-  return injector;
-}
-
-const lastRequest = (model: string) => server.requests.filter((request) => request.body?.model === model).at(-1)!;
+const environment = (model: string) => suite.withModel(model);
+const lastRequest = (model: string) => suite.lastRequest(model);
 
 describe('structuredResource', () => {
   const City = t.type({ name: t.string, population: t.number, tags: t.array(t.string) });

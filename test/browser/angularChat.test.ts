@@ -1,13 +1,12 @@
 // The Angular example's service, run for real: Angular ships ESM only and jest runs CommonJS here, so
 // the test bundles the service with esbuild (as the Angular CLI would, browser build of ollama-rx
 // included) and drives it in an injector against the test server.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnvironmentInjector, Injector, Provider, Type, reflectComponentType } from '@angular/core';
-import { type Plugin, build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import type { OllamaClient } from '../../src/client/client.js';
 import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
+import { requireBundle } from '../angular/angular.js';
 
 const { browserSource } = require('../../scripts/browser-source.cjs') as { browserSource: Plugin };
 
@@ -37,32 +36,19 @@ const ANSWER = Array.from({ length: 12 }, (_, i) => `w${i} `);
 let server: TestServer;
 let angular: Bundle;
 let client: OllamaClient;
-let outDir: string;
 
 beforeAll(async () => {
   const example = join(__dirname, '..', '..', 'examples', 'angular');
-  const { outputFiles } = await build({
-    stdin: {
-      contents: `
-        import '@angular/compiler'; // JIT: compiles the decorators' metadata at run time
-        export { Injector, reflectComponentType } from '@angular/core';
-        export { OllamaClient } from 'ollama-rx';
-        export { OllamaChatService, OLLAMA_CLIENT } from './ollama-chat.service';
-        export { ChatComponent } from './chat.component';`,
-      resolveDir: example,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'cjs',
-    platform: 'node',
-    target: 'es2022',
-    plugins: [browserSource],
-    logLevel: 'silent',
-  });
-  outDir = mkdtempSync(join(tmpdir(), 'ollama-rx-angular-'));
-  writeFileSync(join(outDir, 'angular.cjs'), outputFiles[0]!.text);
-  angular = require(join(outDir, 'angular.cjs')) as Bundle;
+  angular = await requireBundle<Bundle>(
+    `
+    import '@angular/compiler'; // JIT: compiles the decorators' metadata at run time
+    export { Injector, reflectComponentType } from '@angular/core';
+    export { OllamaClient } from 'ollama-rx';
+    export { OllamaChatService, OLLAMA_CLIENT } from './ollama-chat.service';
+    export { ChatComponent } from './chat.component';`,
+    example,
+    [browserSource],
+  );
   server = await startTestServer({ models: { slow: { tokens: ANSWER, tokenDelayMs: 15 }, other: {} } });
   client = new angular.OllamaClient({ host: server.url, model: 'slow' });
 }, 30_000);
@@ -70,7 +56,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await server?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
 function createChat(ollama = client): { chat: ChatService; injector: EnvironmentInjector } {
