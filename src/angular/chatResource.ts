@@ -5,11 +5,10 @@ import { type ToolEvent, type Tools, toolLoop } from '../agents/toolLoop.js';
 import type { OllamaClient } from '../client/client.js';
 import type { GenerationMetrics } from '../core/chunks.js';
 import type { RequestOptions } from '../core/options.js';
-import type { ChatMessage, ChatRequest, ImageInput, ModelOptions, ResponseFormat, ThinkOption } from '../core/requests.js';
+import type { ChatMessage, ChatRequest, ImageInput, ModelOptions, ResponseFormat, ThinkOption, ToolCall } from '../core/requests.js';
 import { countTokens } from '../operators/countTokens.js';
 import { firstTokenLatency } from '../operators/firstTokenLatency.js';
 import { typewriter } from '../operators/typewriter.js';
-import { Answer } from '../protocol/answer.js';
 import { resourceContext } from './providers.js';
 import { RequestState, type ResourceStatus } from './requestState.js';
 
@@ -92,8 +91,8 @@ export function chatResource(options: ChatResourceOptions = {}): ChatResource {
     const turn = new Turn(history, history.length + (options.system ? 1 : 0), (shown) => messages.set(shown));
     request.run(withUsage(events(client, options, history), usage), (event) => {
       turn.on(event);
-      answer.set(turn.answer.text);
-      thinking.set(turn.answer.merged().thinking ?? '');
+      answer.set(turn.text);
+      thinking.set(turn.thinking);
       if (event.type === 'chunk' && (event.chunk.text || event.chunk.thinking)) request.started();
     });
   };
@@ -134,9 +133,14 @@ export function chatResource(options: ChatResourceOptions = {}): ChatResource {
   };
 }
 
-/** One `send`'s exchange as shown: the history, the tool rounds so far, and the answer in progress. */
+/**
+ * One `send`'s exchange as shown: the history, the tool rounds so far, and the answer in progress.
+ * Its text grows by concatenation (a rope in JS engines), so a long answer costs no copy per token.
+ */
 class Turn {
-  answer = new Answer();
+  text = '';
+  thinking = '';
+  private calls: ToolCall[] = [];
   private rounds: readonly ChatMessage[] = [];
 
   /** `asked`: how many messages the request starts with (the history, after the system prompt if any). */
@@ -148,14 +152,26 @@ class Turn {
 
   on(event: ToolEvent): void {
     if (event.type === 'chunk') {
-      this.answer.add(event.chunk);
-      this.show([...this.history, ...this.rounds, this.answer.message()]);
+      const { text, thinking, toolCalls } = event.chunk;
+      this.text += text;
+      if (thinking) this.thinking += thinking;
+      if (toolCalls?.length) this.calls = [...this.calls, ...toolCalls];
+      this.show([...this.history, ...this.rounds, this.message()]);
     } else if (event.type === 'step') {
       // The loop's own history after a round: the assistant's calls and one tool message per result.
       this.rounds = event.messages.slice(this.asked);
-      this.answer = new Answer();
+      this.text = '';
+      this.thinking = '';
+      this.calls = [];
       this.show([...this.history, ...this.rounds]);
     }
+  }
+
+  private message(): ChatMessage {
+    const message: ChatMessage = { role: 'assistant', content: this.text };
+    if (this.thinking) message.thinking = this.thinking;
+    if (this.calls.length) message.tool_calls = this.calls;
+    return message;
   }
 }
 

@@ -15,14 +15,19 @@ const utf8 = new TextEncoder();
 export function httpClientFetch(http: HttpClient): FetchFunction {
   return (url, init) =>
     new Promise<FetchResponse>((resolve, reject) => {
-      const body = new TextChunks();
+      if (init.signal.aborted) return reject(init.signal.reason);
+      const body = new TextChunks(() => init.signal.removeEventListener('abort', abort));
       let answered = false;
       const respond = (status: number, headers: HttpHeaders) => {
         if (answered) return;
         answered = true;
         resolve({ status, headers: { get: (name) => headers.get(name) }, body });
       };
-      const fail = (error: unknown) => (answered ? body.fail(error) : reject(error));
+      const fail = (error: unknown) => {
+        if (answered) body.fail(error);
+        else reject(error);
+        body.end();
+      };
       const events = http.request(init.method, url, {
         body: init.body as unknown,
         headers: new HttpHeaders(init.headers),
@@ -50,16 +55,19 @@ export function httpClientFetch(http: HttpClient): FetchFunction {
           body.end();
         },
       });
-      const abort = () => {
+      init.signal.addEventListener('abort', abort, { once: true });
+      function abort() {
         subscription.unsubscribe();
         fail(init.signal.reason);
-      };
-      if (init.signal.aborted) abort();
-      else init.signal.addEventListener('abort', abort, { once: true });
+      }
     });
 }
 
-/** The body as a reader, fed with the text received so far; hands out the new part as bytes. */
+/**
+ * The body as a reader, fed with the text received so far; hands out the new part as bytes. HttpClient
+ * offers the body only as its whole text so far (`partialText`): taking the new part copies it, a cost
+ * the default transport does not pay.
+ */
 class TextChunks implements FetchBodyReader {
   private readonly queue: Uint8Array[] = [];
   private seen = 0;
@@ -67,6 +75,9 @@ class TextChunks implements FetchBodyReader {
   private failure: { error: unknown } | undefined;
   private waiting: { resolve: () => void } | undefined;
   readonly getReader = () => this;
+
+  /** `settled`: called once, when the body ended or failed. */
+  constructor(private readonly settled: () => void) {}
 
   get received(): boolean {
     return this.seen > 0;
@@ -81,13 +92,14 @@ class TextChunks implements FetchBodyReader {
   }
 
   end(): void {
+    if (!this.ended) this.settled();
     this.ended = true;
     this.wake();
   }
 
   fail(error: unknown): void {
     this.failure ??= { error };
-    this.wake();
+    this.end();
   }
 
   async read(): Promise<{ done: false; value: Uint8Array } | { done: true }> {

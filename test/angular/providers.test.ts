@@ -33,6 +33,22 @@ describe('provideOllama and OLLAMA_CLIENT', () => {
     expect(closeOwn).not.toHaveBeenCalled();
     await own.close();
   });
+
+  test('without provideOllama, the root injector makes one from the environment (and closes it)', () => {
+    const injector = app();
+    const client = injector.get(ng.OLLAMA_CLIENT);
+    expect(client).toBeInstanceOf(ng.OllamaClient);
+    const close = jest.spyOn(client, 'close');
+    injector.destroy();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  test('withHttpClient() with a client given whole is an OllamaConfigError: that client keeps its own transport', async () => {
+    const own = new ng.OllamaClient({ host: server.url });
+    const injector = app(ng.provideHttpClient(ng.withFetch()), ng.provideOllama(own, ng.withHttpClient()));
+    expect(() => injector.get(ng.OLLAMA_CLIENT)).toThrow(/withHttpClient\(\) needs provideOllama\(options\)/);
+    await own.close();
+  });
 });
 
 describe('withHttpClient', () => {
@@ -98,6 +114,14 @@ describe('provideOllamaTesting', () => {
       expect(component.chat.thinking()).toBe('Hmm');
       expect(connect).not.toHaveBeenCalled();
       expect(server.requests.some((request) => request.body?.model === 'scripted')).toBe(false);
+      // A client passed to a resource gives way to the scripted models too.
+      const own = new ng.OllamaClient({ host: server.url, model: 'scripted' });
+      const chat = ng.chatResource({ injector, client: own });
+      chat.send('Hi');
+      await until(() => chat.status() === 'ready');
+      expect(chat.answer()).toBe('Hello from a script');
+      expect(connect).not.toHaveBeenCalled();
+      await own.close();
     } finally {
       connect.mockRestore();
     }
