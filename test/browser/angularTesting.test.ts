@@ -1,0 +1,61 @@
+// provideOllamaTesting in real Chromium: a standalone component on chatResource, bootstrapped with
+// Angular's browser platform, answered by scripted models in the page — no request leaves it.
+import { join } from 'node:path';
+import { type Plugin, build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { describeUnless } from '../skips.js';
+import { chromiumMissing, launchChromium } from './launch.js';
+
+const { browserSource } = require('../../scripts/browser-source.cjs') as { browserSource: Plugin };
+
+if (chromiumMissing) console.warn(`SKIPPING the Chromium test: ${chromiumMissing}`);
+
+describeUnless(chromiumMissing, 'provideOllamaTesting in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let script: string;
+  const requests: string[] = [];
+  const pageErrors: Error[] = [];
+
+  beforeAll(async () => {
+    const bundle = await build({
+      entryPoints: [join(__dirname, 'angularTesting.page.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['browser'],
+      target: 'es2022',
+      plugins: [browserSource],
+      logLevel: 'silent',
+    });
+    script = bundle.outputFiles[0]!.text;
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('pageerror', (error) => pageErrors.push(error));
+  }, 60_000);
+  afterAll(() => browser?.close());
+
+  it('the component streams the scripted answer into the DOM; Stop keeps what was typed; no request is made', async () => {
+    await page.setContent('<test-chat></test-chat>');
+    await page.addScriptTag({ content: script, type: 'module' });
+    await page.locator('#status', { hasText: 'ready' }).waitFor();
+
+    await page.click('#send');
+    await page.locator('li.assistant', { hasText: 'Hello from Chromium' }).waitFor();
+    await page.locator('#status', { hasText: 'ready' }).waitFor();
+    expect(await page.locator('li').allTextContents()).toEqual(['Hi', 'Hello from Chromium']);
+    expect(await page.locator('#thinking').textContent()).toBe('Hmm');
+
+    await page.click('#send');
+    await page.locator('li.assistant >> nth=1', { hasText: 'Hello' }).waitFor();
+    await page.click('#stop');
+    await page.locator('#status', { hasText: 'ready' }).waitFor();
+    const partial = await page.locator('li.assistant >> nth=1').textContent();
+    expect('Hello from Chromium'.startsWith(partial!) && partial!.length < 'Hello from Chromium'.length).toBe(true);
+
+    expect(requests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
