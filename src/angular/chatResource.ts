@@ -1,9 +1,9 @@
-import { type Injector, type Signal, signal } from '@angular/core';
-import { type Observable, connect, filter, ignoreElements, map, merge, tap } from 'rxjs';
+import { type Injector, type Signal, type WritableSignal, signal } from '@angular/core';
+import { type MonoTypeOperatorFunction, type Observable, connect, ignoreElements, map, merge, tap } from 'rxjs';
 import type { AgentClient } from '../agents/agentClient.js';
 import { type ToolEvent, type Tools, toolLoop } from '../agents/toolLoop.js';
 import type { OllamaClient } from '../client/client.js';
-import type { GenerationMetrics } from '../core/chunks.js';
+import type { ChatChunk, GenerationMetrics } from '../core/chunks.js';
 import type { RequestOptions } from '../core/options.js';
 import type { ChatMessage, ChatRequest, ImageInput, ModelOptions, ResponseFormat, ThinkOption, ToolCall } from '../core/requests.js';
 import { countTokens } from '../operators/countTokens.js';
@@ -89,7 +89,7 @@ export function chatResource(options: ChatResourceOptions = {}): ChatResource {
     thinking.set('');
     usage.set({ tokens: 0 });
     const turn = new Turn(history, history.length + (options.system ? 1 : 0), (shown) => messages.set(shown));
-    request.run(withUsage(events(client, options, history), usage), (event) => {
+    request.run(events(client, options, history, usage), (event) => {
       turn.on(event);
       answer.set(turn.text);
       thinking.set(turn.thinking);
@@ -175,19 +175,29 @@ class Turn {
   }
 }
 
-/** The events of one `send`: the tool loop when there are tools, the chat's chunks otherwise; typed out if asked. */
-function events(client: OllamaClient, options: ChatResourceOptions, history: readonly ChatMessage[]): Observable<ToolEvent> {
+/**
+ * The events of one `send`: the tool loop when there are tools, the chat's chunks otherwise. Each
+ * request's chunks feed `usage` as they arrive, then are typed out if asked, so the counts follow
+ * the model, not the typing.
+ */
+function events(
+  client: OllamaClient,
+  options: ChatResourceOptions,
+  history: readonly ChatMessage[],
+  usage: WritableSignal<ChatUsage>,
+): Observable<ToolEvent> {
   const pace = options.typewriter;
-  // The loop asks through this client: each request's answer is typed out before the next round.
-  const paced: AgentClient = !pace
-    ? client
-    : {
-        model: client.model,
-        chat$: (request, requestOptions) => client.chat$(request, requestOptions).pipe(typewriter(pace)),
-        pull$: (model, requestOptions) => client.pull$(model, requestOptions),
-        load: (model, requestOptions) => client.load(model, requestOptions),
-        show: (model, requestOptions) => client.show(model, requestOptions),
-      };
+  // The loop asks through this client: each request's answer is counted, and typed out before the next round.
+  const asking: AgentClient = {
+    model: client.model,
+    chat$: (request, requestOptions) => {
+      const chunks = client.chat$(request, requestOptions).pipe(trackUsage(usage));
+      return pace ? chunks.pipe(typewriter(pace)) : chunks;
+    },
+    pull$: (model, requestOptions) => client.pull$(model, requestOptions),
+    load: (model, requestOptions) => client.load(model, requestOptions),
+    show: (model, requestOptions) => client.show(model, requestOptions),
+  };
   const request: ChatRequest = { messages: options.system ? [{ role: 'system', content: options.system }, ...history] : [...history] };
   if (options.model !== undefined) request.model = options.model;
   if (options.think !== undefined) request.think = options.think;
@@ -197,36 +207,29 @@ function events(client: OllamaClient, options: ChatResourceOptions, history: rea
   if (options.headers) requestOptions.headers = options.headers;
   if (options.timeouts) requestOptions.timeouts = options.timeouts;
   if (options.signal) requestOptions.signal = options.signal;
-  if (options.tools) return toolLoop(paced, request, options.tools, { ...requestOptions, maxSteps: options.maxSteps });
-  return paced.chat$(request, requestOptions).pipe(map((chunk): ToolEvent => ({ type: 'chunk', chunk })));
+  if (options.tools) return toolLoop(asking, request, options.tools, { ...requestOptions, maxSteps: options.maxSteps });
+  return asking.chat$(request, requestOptions).pipe(map((chunk): ToolEvent => ({ type: 'chunk', chunk })));
 }
 
-/** The events untouched, `usage` kept up to date from the same chunks (one request: `connect`). */
-function withUsage(source: Observable<ToolEvent>, usage: ReturnType<typeof signal<ChatUsage>>): Observable<ToolEvent> {
-  return source.pipe(
-    connect((shared) => {
-      const chunks = shared.pipe(
-        filter((event) => event.type === 'chunk'),
-        map((event) => event.chunk),
-      );
-      return merge(
-        shared.pipe(
-          tap((event) => {
-            const metrics = event.type === 'chunk' ? event.chunk.metrics : undefined;
-            if (metrics) usage.update((current) => ({ ...current, metrics }));
-          }),
-        ),
-        chunks.pipe(
-          countTokens(),
-          tap((tokens) => usage.update((current) => ({ ...current, tokens }))),
-          ignoreElements(),
-        ),
-        chunks.pipe(
-          firstTokenLatency(),
-          tap((firstTokenMs) => usage.update((current) => ({ ...current, firstTokenMs }))),
-          ignoreElements(),
-        ),
-      );
-    }),
+/** The chunks untouched; `usage` follows them: `countTokens()`, `firstTokenLatency()` and the last chunk's metrics (one request: `connect`). */
+function trackUsage(usage: WritableSignal<ChatUsage>): MonoTypeOperatorFunction<ChatChunk> {
+  return connect((chunks) =>
+    merge(
+      chunks.pipe(
+        tap(({ metrics }) => {
+          if (metrics) usage.update((current) => ({ ...current, metrics }));
+        }),
+      ),
+      chunks.pipe(
+        countTokens(),
+        tap((tokens) => usage.update((current) => ({ ...current, tokens }))),
+        ignoreElements(),
+      ),
+      chunks.pipe(
+        firstTokenLatency(),
+        tap((firstTokenMs) => usage.update((current) => ({ ...current, firstTokenMs }))),
+        ignoreElements(),
+      ),
+    ),
   );
 }

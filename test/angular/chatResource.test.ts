@@ -186,10 +186,17 @@ test('clear() empties messages, answer, thinking, usage and error; setMessages r
 test('typewriter: the answer is typed out one character at a time', async () => {
   const chat = chatIn(environment('quick'), { typewriter: 20 });
   const seen = new Set<string>();
+  let mostTokens = 0;
   chat.send('Hi');
-  await until(() => (seen.add(chat.answer()), chat.status() === 'ready'));
+  await until(() => {
+    seen.add(chat.answer());
+    mostTokens = Math.max(mostTokens, chat.usage().tokens);
+    return chat.status() === 'ready';
+  });
   expect(chat.answer()).toBe('Hi there');
   expect(seen.has('Hi t')).toBe(true);
+  // The model's two tokens, not the typed characters.
+  expect(mostTokens).toBe(2);
 });
 
 test('outside an injection context without an injector: an error naming chatResource', () => {
