@@ -1,12 +1,10 @@
 // provideOllamaTesting in real Chromium: a standalone component on chatResource, bootstrapped with
 // Angular's browser platform, answered by scripted models in the page — no request leaves it.
 import { join } from 'node:path';
-import { type Plugin, build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { describeUnless } from '../skips.js';
+import { bundleForBrowser } from './bundle.js';
 import { chromiumMissing, launchChromium } from './launch.js';
-
-const { browserSource } = require('../../scripts/browser-source.cjs') as { browserSource: Plugin };
 
 if (chromiumMissing) console.warn(`SKIPPING the Chromium test: ${chromiumMissing}`);
 
@@ -18,18 +16,7 @@ describeUnless(chromiumMissing, 'provideOllamaTesting in Chromium', () => {
   const pageErrors: Error[] = [];
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [join(__dirname, 'angularTesting.page.ts')],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['browser'],
-      target: 'es2022',
-      plugins: [browserSource],
-      logLevel: 'silent',
-    });
-    script = bundle.outputFiles[0]!.text;
+    script = await bundleForBrowser(join(__dirname, 'angularTesting.page.ts'));
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('request', (request) => requests.push(request.url()));

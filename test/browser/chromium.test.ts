@@ -4,16 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Plugin, build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { type TestServer, startTestServer } from '../../src/testing/server/index.js';
 import { describeUnless } from '../skips.js';
+import { bundleForBrowser } from './bundle.js';
 import { chromiumMissing, launchChromium } from './launch.js';
 
 const root = join(__dirname, '..', '..');
 const screenshots = join(root, 'test-results');
-const { browserSource } = require('../../scripts/browser-source.cjs') as { browserSource: Plugin };
-
 const STORY = Array.from({ length: 200 }, (_, i) => `word${i} `);
 
 if (chromiumMissing) console.warn(`SKIPPING the Chromium test: ${chromiumMissing}`);
@@ -35,20 +33,10 @@ describeInChromium('in Chromium', () => {
         vision: { tokens: ['A', ' cat'] },
       },
     });
-    const bundle = await build({
-      entryPoints: [join(__dirname, 'page.ts')],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['browser'],
-      target: 'es2022',
-      plugins: [browserSource],
-      logLevel: 'silent',
-    });
+    const script = await bundleForBrowser(join(__dirname, 'page.ts'));
     site = await serve({
       '/': ['text/html', PAGE],
-      '/page.js': ['text/javascript', bundle.outputFiles[0]!.text],
+      '/page.js': ['text/javascript', script],
     });
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
     browser = await launchChromium();
