@@ -19,4 +19,8 @@ module.exports = {
   // The default output, then every skipped suite with its reason and how to run it.
   reporters: ['default', '<rootDir>/test/skipReasons.cjs'],
   testTimeout: 20000,
+  // As many workers as cores (jest's default leaves one for itself): most suites wait on sockets and
+  // child processes more than they compute.
+  maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/sequencer.cjs',
 };
