@@ -8,6 +8,9 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { type Metafile, build } from 'esbuild';
 
+// Compilers and npm in child processes: on a loaded machine a step takes tens of seconds.
+jest.setTimeout(120_000);
+
 const root = join(__dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let project: string;
@@ -40,7 +43,7 @@ beforeAll(async () => {
   const rxjs = (JSON.parse(readFileSync(join(root, 'node_modules', 'rxjs', 'package.json'), 'utf8')) as { version: string }).version;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `rxjs@${rxjs}`]);
-}, 120_000);
+});
 
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
