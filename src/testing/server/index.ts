@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { replayer } from '../har/serverReplay.js';
 import { sendJson } from './framing.js';
 import { serve } from './routes.js';
 import type { RecordedRequest, ServerState, TestServer, TestServerOptions } from './types.js';
@@ -29,6 +30,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     attempts: new Map(),
     changed: () => events.emit('change'),
   };
+  const replay = options.replay === undefined ? undefined : replayer(options.replay, options.speed, options.match);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const socketIds = new WeakMap<Socket, number>();
@@ -44,7 +46,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       state.changed();
     });
     state.changed();
-    serve(state, { req, res, record, gone: gone.signal }).catch((error: unknown) => {
+    const call = { req, res, record, gone: gone.signal };
+    (replay ? replay(call) : serve(state, call)).catch((error: unknown) => {
       if (!gone.signal.aborted && !res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
     });
