@@ -12,12 +12,16 @@ export type { ModelFaults, ModelScript, RecordedRequest, TestServer, TestServerO
 /**
  * A real loopback HTTP server speaking Ollama's protocol, scripted per model name: token lists and
  * pace, model-load pauses with no headers, mid-stream errors, raw byte pieces, any status and body.
- * It records every request and when each client disconnected.
+ * It records every request and when each client disconnected. With `replay` it answers from a
+ * recorded session instead (see `startRecorder`): the recorded status, headers and chunks, each at its
+ * recorded offset × 1/`speed`.
  *
  * @example
  * const server = await startTestServer({ models: { tiny: { tokens: ['Hi', '!'], tokenDelayMs: 5 } } });
  * const text = await lastValueFrom(fromOllama('Hello', { host: server.url, model: 'tiny' }).pipe(collectText()));
  * await server.close();
+ *
+ * const replaying = await startTestServer({ replay: 'test/fixtures/chat-thinking.har', speed: 0 });
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const events = new EventEmitter();
