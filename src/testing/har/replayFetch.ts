@@ -50,18 +50,23 @@ export function replayFetch(recording: Recording | Har, options: ReplayOptions =
 /** The recorded chunks, each enqueued at its time; errored with the signal's reason on abort. */
 function bodyStream(entry: RecordedEntry, startedAt: number, speed: number, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
   const stop = new AbortController();
-  const stopped = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      // As fetch does: an abort errors the body at once, chunks not yet read included.
+      const abort = () => {
+        stop.abort();
+        controller.error(signal!.reason);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
       void (async () => {
         for (const chunk of entry.chunks) {
-          await sleep(startedAt + dueMs(chunk.offsetMs, speed) - performance.now(), stopped);
+          await sleep(startedAt + dueMs(chunk.offsetMs, speed) - performance.now(), stop.signal);
           controller.enqueue(chunk.bytes.slice());
         }
         controller.close();
-      })().catch((error: unknown) => {
-        if (!stop.signal.aborted) controller.error(error);
-      });
+      })()
+        .catch(() => undefined)
+        .finally(() => signal?.removeEventListener('abort', abort));
     },
     cancel() {
       stop.abort();
