@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { OllamaConfigError } from '../../core/errors.js';
 import { readBytes, sendJson } from '../server/framing.js';
 import { writeHar } from './file.js';
@@ -129,31 +129,39 @@ async function record(req: IncomingMessage, res: ServerResponse, { upstream, isS
   res.once('close', () => res.writableFinished || gone.abort());
   const signal = AbortSignal.any([gone.signal, stop]);
   const target = new URL(req.url ?? '/', upstream);
-  const method = req.method ?? 'GET';
-  let answer;
+  let answer: Dispatcher.ResponseData;
   try {
-    answer = await request(target, {
-      method: method as 'GET',
-      headers: forwardedHeaders(req.rawHeaders),
-      body: body.length ? body : undefined,
-      signal,
-    });
+    const headers = forwardedHeaders(req.rawHeaders);
+    answer = await request(target, { method: (req.method ?? 'GET') as 'GET', headers, body: body.length ? body : undefined, signal });
   } catch (error) {
-    if (!signal.aborted)
+    if (signal.aborted) res.destroy();
+    else
       sendJson(res, 502, {
         error: `the recorder could not reach ${upstream.origin}: ${error instanceof Error ? error.message : String(error)}`,
       });
-    else res.destroy();
     return undefined;
   }
   const headersMs = elapsed();
   res.writeHead(answer.statusCode, returnedHeaders(answer.headers).flat());
   res.flushHeaders();
+  const { chunks, sent } = await relay(answer, res, elapsed);
+  const exchange = { started, req, body, target, answer, statusText: res.statusMessage, chunks, sent, headersMs, endMs: elapsed() };
+  return harEntry(exchange, isSecret);
+}
+
+/**
+ * Streams the upstream's body to the client chunk by chunk, noting each chunk's offset. 'data'
+ * events, not async iteration: iteration's read() joins the pieces buffered since the last one, and
+ * each piece here is one HTTP chunk as undici's parser delivered it.
+ */
+async function relay(
+  answer: Dispatcher.ResponseData,
+  res: ServerResponse,
+  elapsed: () => number,
+): Promise<{ chunks: HarChunk[]; sent: Buffer }> {
   const chunks: HarChunk[] = [];
   const parts: Buffer[] = [];
   const decoder = new TextDecoder();
-  // 'data' events, not async iteration: iteration's read() joins the pieces buffered since the last
-  // one, and each piece here is one HTTP chunk as undici's parser delivered it.
   const ended = await new Promise<boolean>((resolve) => {
     answer.body.on('data', (part: Buffer) => {
       // A chunk may end inside a UTF-8 character: the decoder carries it to the next one's text.
@@ -170,15 +178,33 @@ async function record(req: IncomingMessage, res: ServerResponse, { upstream, isS
   });
   if (ended) res.end();
   else res.destroy();
-  const endMs = elapsed();
-  const sent = Buffer.concat(parts);
+  return { chunks, sent: Buffer.concat(parts) };
+}
+
+interface Exchange {
+  started: Date;
+  req: IncomingMessage;
+  body: Buffer;
+  target: URL;
+  answer: Dispatcher.ResponseData;
+  statusText: string;
+  chunks: HarChunk[];
+  sent: Buffer;
+  headersMs: number;
+  endMs: number;
+}
+
+/** One exchange as a HAR 1.2 entry, its secrets written as `***`. */
+function harEntry(
+  { started, req, body, target, answer, statusText, chunks, sent, headersMs, endMs }: Exchange,
+  isSecret: (name: string) => boolean,
+): HarEntry {
   const { url, queryString } = harUrl(target, isSecret);
-  const contentType = String(answer.headers['content-type'] ?? '');
   return {
     startedDateTime: started.toISOString(),
     time: endMs,
     request: {
-      method,
+      method: req.method ?? 'GET',
       url,
       httpVersion: `HTTP/${req.httpVersion}`,
       headers: harHeaders(rawPairs(req.rawHeaders), isSecret),
@@ -190,11 +216,11 @@ async function record(req: IncomingMessage, res: ServerResponse, { upstream, isS
     },
     response: {
       status: answer.statusCode,
-      statusText: res.statusMessage,
+      statusText,
       httpVersion: 'HTTP/1.1',
       headers: harHeaders(headerPairs(answer.headers), isSecret),
       cookies: [],
-      content: { size: sent.length, mimeType: contentType, text: sent.toString('utf8') },
+      content: { size: sent.length, mimeType: String(answer.headers['content-type'] ?? ''), text: sent.toString('utf8') },
       redirectURL: '',
       headersSize: -1,
       bodySize: sent.length,
