@@ -138,6 +138,9 @@ export class PartialJsonParser {
     this.string = undefined;
     if (string.isKey) {
       const container = this.top()!;
+      if (Object.prototype.hasOwnProperty.call(container.value, string.text)) {
+        this.fail(this.position + i, `a duplicate key ${JSON.stringify(string.text)}`);
+      }
       container.key = string.text;
       container.expect = 'colon';
     } else {
