@@ -7,6 +7,7 @@ import { generate$ } from './generate.js';
 import { pull$ } from './pull.js';
 import { readerGone } from './readerGone.js';
 import { serve } from './serve.js';
+import { forTerminal } from './terminal.js';
 import type { CliIO } from './io.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
@@ -78,8 +79,8 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     // Stopping unsubscribes from the work, which aborts its request: Ollama stops generating at once.
     return await firstValueFrom(race(work$.pipe(ignoreElements(), endWith(EXIT.ok)), stopped$));
   } catch (error) {
-    io.stderr.write(`ollama-rx: ${describe(error)}\n`);
-    if (verbose) io.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    io.stderr.write(forTerminal(io.stderr, `ollama-rx: ${describe(error)}\n`));
+    if (verbose) io.stderr.write(forTerminal(io.stderr, `${error instanceof Error ? error.stack : String(error)}\n`));
     return error instanceof UsageError || error instanceof OllamaConfigError ? EXIT.usage : EXIT.failed;
   }
 }
