@@ -1,3 +1,4 @@
+import { messageOf } from './describe.js';
 import { redactText } from './redact.js';
 import type { ToolCall } from './requests.js';
 
@@ -119,6 +120,5 @@ export function toOllamaError(error: unknown, partialText = ''): OllamaError {
   if (error instanceof OllamaError) {
     return error.partialText ? error : error.withPartialText(partialText);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new OllamaError('network', message, { partialText, cause: error });
+  return new OllamaError('network', messageOf(error), { partialText, cause: error });
 }

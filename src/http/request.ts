@@ -10,6 +10,7 @@ import { decodeNothing } from '../protocol/responses.js';
 import { readErrorBody, withRoute } from './errorBody.js';
 import { PhaseTimers } from './timers.js';
 import type { RequestBody, TransportRequest, TransportResponse } from './transport.js';
+import { messageOf } from '../core/describe.js';
 
 /** What to send: a route and its body, JSON unless a content type says otherwise. */
 export interface Call {
@@ -105,7 +106,7 @@ export function jsonBody(body: unknown): string {
   try {
     return JSON.stringify(body);
   } catch (error) {
-    throw new OllamaConfigError(`Invalid ollama-rx request: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OllamaConfigError(`Invalid ollama-rx request: ${messageOf(error)}`);
   }
 }
 
