@@ -1,6 +1,7 @@
 import { atSubscribe } from '../helpers.js';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
+import { HeaderPolicy } from '../../src/config/headers.js';
 import { parseHost } from '../../src/config/host.js';
 
 describe('parseHost follows OLLAMA_HOST rules', () => {
@@ -116,5 +117,17 @@ describe('OllamaClient options are validated at construction', () => {
     expect(atSubscribe(() => client.generate$('x', { timeouts: { connect: 5 } as never }))).toThrow(
       'timeouts.connect: unknown option "connect" (expected one of firstToken, idle, total)',
     );
+  });
+});
+
+describe('HeaderPolicy: secret header names are matched case-insensitively (issue 21)', () => {
+  it.each([
+    [['X-Api-Key'], { 'X-Api-Key': 'k3y-0f-the-proxy' }],
+    [['X-Api-Key'], { 'x-api-key': 'k3y-0f-the-proxy' }],
+    [['x-api-key'], { 'X-API-KEY': 'k3y-0f-the-proxy' }],
+  ])('secretHeaders %j with headers %j', (secretHeaders, headers) => {
+    const policy = new HeaderPolicy('http://127.0.0.1:11434', headers, secretHeaders);
+    expect(policy.secrets).toContain('k3y-0f-the-proxy');
+    expect(new HeaderPolicy('http://127.0.0.1:11434', {}, secretHeaders).forCall(headers).secrets).toContain('k3y-0f-the-proxy');
   });
 });

@@ -129,6 +129,14 @@ describe('partialJson', () => {
     });
   });
 
+  it('reads \\u escapes in upper, lower and mixed case hex, whole or split (issue 21)', async () => {
+    const text = '["\\u00C9\\u00e9\\uD83D\\uDE00\\u00Ab\\uFFFF"]';
+    const expected = [String.fromCharCode(0xc9, 0xe9, 0xd83d, 0xde00, 0xab, 0xffff)];
+    expect(JSON.parse(text)).toEqual(expected);
+    expect((await emissions([text])).at(-1)).toEqual(expected);
+    expect((await emissions([...text])).at(-1)).toEqual(expected);
+  });
+
   describe('the complete value goes out once (issue 21)', () => {
     const Strict = t.strict({ a: t.number });
 

@@ -1,0 +1,17 @@
+import { OllamaError } from '../../src/core/errors.js';
+
+describe('OllamaError.redacted', () => {
+  it("scrubs the causes' message, stack and data: undici's HTTPParserError keeps the echoed request in data (issue 21)", () => {
+    const echoed = 'GET /api/tags HTTP/1.1\r\nauthorization: Bearer s3cr3t-t0ken-value\r\n\r\n';
+    const parserError = Object.assign(new Error(`Expected HTTP/, got ${echoed}`), { name: 'HTTPParserError', data: echoed });
+    const outer = new Error('fetch failed', { cause: parserError });
+    const error = new OllamaError('network', 'not an HTTP answer', { cause: outer }).redacted([
+      'Bearer s3cr3t-t0ken-value',
+      's3cr3t-t0ken-value',
+    ]);
+    const cause = (error.cause as Error).cause as Error & { data: string };
+    expect(cause.data).toBe('GET /api/tags HTTP/1.1\r\nauthorization: ***\r\n\r\n');
+    expect(cause.message).not.toContain('s3cr3t');
+    expect(cause.stack).not.toContain('s3cr3t');
+  });
+});
