@@ -18,6 +18,14 @@ export function redactValue(value: unknown, secrets: readonly string[]): unknown
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
   if (typeof value !== 'object' || value === null) return value;
   const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) result[redactText(key, secrets)] = redactValue(item, secrets);
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty: JSON's "__proto__" key is an own property, never the prototype.
+    Object.defineProperty(result, redactText(key, secrets), {
+      value: redactValue(item, secrets),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return result;
 }

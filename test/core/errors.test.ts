@@ -1,4 +1,5 @@
 import { OllamaError } from '../../src/core/errors.js';
+import { redactValue } from '../../src/core/redact.js';
 
 describe('OllamaError.redacted', () => {
   it("scrubs the causes' message, stack and data: undici's HTTPParserError keeps the echoed request in data (issue 21)", () => {
@@ -13,5 +14,15 @@ describe('OllamaError.redacted', () => {
     expect(cause.data).toBe('GET /api/tags HTTP/1.1\r\nauthorization: ***\r\n\r\n');
     expect(cause.message).not.toContain('s3cr3t');
     expect(cause.stack).not.toContain('s3cr3t');
+  });
+});
+
+describe('redactValue', () => {
+  it('replaces secrets in every string and key, keeping "__proto__" an own key', () => {
+    const value = JSON.parse('{"a":["x SECRET y",{"SECRET":1}],"__proto__":{"b":"SECRET"},"n":2}') as unknown;
+    const redacted = redactValue(value, ['SECRET']);
+    expect(JSON.stringify(redacted)).toBe('{"a":["x *** y",{"***":1}],"__proto__":{"b":"***"},"n":2}');
+    expect(Object.getPrototypeOf(redacted)).toBe(Object.prototype);
+    expect(redactValue(value, [])).toBe(value);
   });
 });
