@@ -15,6 +15,7 @@ import { type Row, times } from './table.js';
 const SIZES = [250_000, 500_000, 1_000_000];
 /** Per-byte time at 1 MB over that at 250 kB: linear work stays near 1×, quadratic work is 4×. */
 const FLAT_AT_MOST = 2;
+const NESTING = 12_000;
 
 /** A JSON answer of about `bytes` characters: 16 sections, each a heading and a long body. */
 function document(bytes: number): string {
@@ -71,5 +72,9 @@ export async function measurePartialJsonScale(rounds = 3): Promise<Row[]> {
       ratio: times(parse / stream),
     });
   }
+  // The one case that is not linear: each snapshot copies every open level.
+  const nested = chunksOf('['.repeat(NESTING) + ']'.repeat(NESTING), 1);
+  const deep = median((await alternate(1, { deep: () => cpu(() => lastValueFrom(from(nested).pipe(partialJson()))) })).deep);
+  rows.push({ figure: `partialJson, ${NESTING} nested arrays in 1-char chunks: CPU`, measured: `${(deep / 1000).toFixed(1)} s` });
   return rows;
 }
