@@ -7,7 +7,9 @@ import { generate$ } from './generate.js';
 import { pull$ } from './pull.js';
 import { readerGone } from './readerGone.js';
 import { record, serve, serveReplay } from './serve.js';
+import { forTerminal } from './terminal.js';
 import type { CliIO } from './io.js';
+import { messageOf } from '../core/describe.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
@@ -94,8 +96,8 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     // Stopping unsubscribes from the work, which aborts its request: Ollama stops generating at once.
     return await firstValueFrom(race(work$.pipe(ignoreElements(), endWith(EXIT.ok)), stopped$));
   } catch (error) {
-    io.stderr.write(`ollama-rx: ${describe(error)}\n`);
-    if (verbose) io.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    io.stderr.write(forTerminal(io.stderr, `ollama-rx: ${describe(error)}\n`));
+    if (verbose) io.stderr.write(forTerminal(io.stderr, `${error instanceof Error ? error.stack : messageOf(error)}\n`));
     return error instanceof UsageError || error instanceof OllamaConfigError ? EXIT.usage : EXIT.failed;
   }
 }
@@ -106,7 +108,7 @@ function parse(args: readonly string[]): Command {
     parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
   } catch (error) {
     // Node's own first sentence, e.g. "Unknown option '--bogus'".
-    throw new UsageError(error instanceof Error ? error.message.split('. ')[0]! : String(error));
+    throw new UsageError(messageOf(error).split('. ')[0]);
   }
   const { values, positionals } = parsed;
   if (values.help) return { name: 'help' };
@@ -184,5 +186,5 @@ function describe(error: unknown): string {
   const missing =
     error instanceof OllamaError && error.kind === 'model_not_found' && /model ['"]?([^'"]+)['"]? not found/.exec(error.message)?.[1];
   if (missing) return `${error.message}. Install it with: ollama-rx pull ${missing}`;
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }

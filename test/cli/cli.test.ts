@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { OllamaClient } from '../../src/client/client.js';
 import type { StreamChunk } from '../../src/core/types.js';
 import { type Har, type TestServer, loadRecording, replayChunks, replayFetch, startTestServer } from '../../src/testing/index.js';
 import { ROOT, type Spawned, spawnNode } from '../integration/examples/spawn.js';
+import { CONTROLS, HOSTILE, RAW_CONTROL } from './controls.js';
 
 // The command as one bundled JavaScript file, built once: each case then starts a plain `node`, fast.
 let bundle: string;
@@ -25,6 +27,8 @@ beforeAll(async () => {
         broken: { tokens: ['Half', ' an', ' answer'], faults: { errorAfterTokens: 2, errorMessage: 'the GPU caught fire' } },
         loading: { tokens: ['never'], loadDelayMs: 30_000 },
         long: { tokens: Array.from({ length: 400 }, (_, i) => ` word${i}`), tokenDelayMs: 5 },
+        hostile: { tokens: ['safe\t', ...HOSTILE, '\nend'] },
+        hostileError: { tokens: ['ok'], faults: { errorAfterTokens: 1, errorMessage: `bad \x1b]0;pwned\x07 ${CONTROLS.join('')}` } },
       },
       pullable: { 'new-model': {} },
     }),
@@ -361,3 +365,39 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+describe('under a real pseudo-terminal (util-linux script): no raw control sequence reaches it', () => {
+  /** The command run by `script` in a pseudo-terminal: what the terminal was sent, CRLF made LF again. */
+  async function onTerminal(args: string[]) {
+    const command = [process.execPath, bundle, ...args].map((arg) => `'${arg}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH, OLLAMA_HOST: server.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (data: string) => (output += data));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    return { code, output: output.replaceAll('\r\n', '\n') };
+  }
+
+  test.concurrent("the model's text and the server's error", async () => {
+    const answer = await onTerminal(['-m', 'hostile', 'hi']);
+    expect(answer.code).toBe(0);
+    expect(answer.output).not.toMatch(RAW_CONTROL);
+    expect(answer.output).toContain('title\\x1b]0;pwned\\x07\\x1b[2J');
+    const failure = await onTerminal(['-m', 'hostileError', 'hi']);
+    expect(failure.code).toBe(1);
+    expect(failure.output).not.toMatch(RAW_CONTROL);
+    expect(failure.output).toContain('ollama-rx: bad \\x1b]0;pwned\\x07');
+  });
+
+  test.concurrent('--json stays byte-exact on the terminal', async () => {
+    const { code, output } = await onTerminal(['--json', '-m', 'hostile', 'hi']);
+    expect(code).toBe(0);
+    const texts = output
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { text: string }).text);
+    expect(texts.join('')).toBe(`safe\t${HOSTILE.join('')}\nend`);
+  });
+});
