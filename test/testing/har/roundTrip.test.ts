@@ -56,4 +56,21 @@ describe('record, then replay three ways', () => {
   it('replays through replayChunks with the same chunks', async () => {
     expect(await lastValueFrom(replayChunks(har).pipe(toArray()))).toEqual(recorded);
   });
+
+  it("a server's match option replaces the rule: any question gets the recorded answer, and the rule sees the request", async () => {
+    const seen: string[] = [];
+    const match = (request: { method: string; path: string }, entry: { path: string }) => {
+      seen.push(`${request.method} ${request.path}`);
+      return request.path === entry.path;
+    };
+    const server = await startTestServer({ replay: har, speed: 0, match });
+    const client = new OllamaClient({ host: server.url });
+    const other = await lastValueFrom(
+      client.chat$({ model: 'thinker', messages: [{ role: 'user', content: 'Something else?' }] }).pipe(toArray()),
+    );
+    expect(other).toEqual(recorded);
+    expect(seen).toEqual(['POST /api/chat']);
+    await client.close();
+    await server.close();
+  });
 });
