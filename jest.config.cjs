@@ -1,3 +1,5 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -19,4 +21,9 @@ module.exports = {
   // The default output, then every skipped suite with its reason and how to run it.
   reporters: ['default', '<rootDir>/test/skipReasons.cjs'],
   testTimeout: 20000,
+  // Half again as many workers as cores (jest's default is one fewer than cores, which is one on two):
+  // the long suites wait on sockets, timers, child processes and a browser more than they compute.
+  // A number, because jest reads a percentage over 100% as that many workers.
+  maxWorkers: Math.ceil(availableParallelism() * 1.5),
+  testSequencer: '<rootDir>/test/sequencer.cjs',
 };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every figure of the performance targets, each measured side by side against the
  * test server running in its own process, printed as one Markdown table. Exits 1 if a target is
- * missed. `--only=throughput,abort,first-token,fanout,bundle` runs some sections; `BENCH_DEBUG=1`
+ * missed. `--only=throughput,abort,first-token,fanout,bundle,replay,partial-json` runs some sections; `BENCH_DEBUG=1`
  * prints every round's times; `BENCH_FANOUT_SECONDS` sets the fan-out streams' length (10 s).
  */
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,9 @@ import { measureBundle } from './bundle.js';
 import { startBenchServer } from './child.js';
 import { measureFanOut } from './fanout.js';
 import { measureFirstToken } from './firstToken.js';
+import { measurePartialJsonScale } from './partialJsonScale.js';
 import { type Row, machine, table } from './table.js';
+import { measureReplay } from './replay.js';
 import { measureThroughput } from './throughput.js';
 
 const only = process.argv
@@ -35,6 +37,8 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['first-token', () => measureFirstToken(server.urls[0]!)],
   ['fanout', () => measureFanOut(server.urls[0]!)],
   ['bundle', () => measureBundle()],
+  ['replay', () => measureReplay()],
+  ['partial-json', () => measurePartialJsonScale()],
 ];
 const started = performance.now();
 try {

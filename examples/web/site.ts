@@ -23,6 +23,8 @@ const { browserSource } = createRequire(import.meta.url)('../../scripts/browser-
 const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'origin', 'referer', 'cookie', 'upgrade']);
 /** Response headers of the upstream connection; Node frames the answer to the browser itself. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+/** The page is same-origin: no CORS header of Ollama's may open its answers to other origins. */
+const isCors = (name: string) => name.startsWith('access-control-');
 
 export interface ChatSite extends AsyncDisposable {
   /** The page, e.g. `http://127.0.0.1:40123`. */
@@ -35,6 +37,11 @@ export interface ChatSiteOptions {
   ollama: string;
   /** The port to listen on (loopback only); any free one by default. */
   port?: number;
+  /**
+   * Origins besides the page's own that may call `/api/…` (e.g. a dev server's). Every other origin,
+   * and any `Host` but this server's loopback name, gets 403 and nothing is forwarded.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -42,7 +49,7 @@ export interface ChatSiteOptions {
  * app (incrementally), so edits to examples/angular show at once. A browser that goes away — Stop,
  * a new question, a closed tab — ends the proxied request, so Ollama sees the disconnect.
  */
-export async function startChatSite({ ollama, port = 0 }: ChatSiteOptions): Promise<ChatSite> {
+export async function startChatSite({ ollama, port = 0, allowedOrigins = [] }: ChatSiteOptions): Promise<ChatSite> {
   const builder = await context({
     entryPoints: [join(APP, 'main.ts')],
     outfile: 'main.js',
@@ -59,7 +66,10 @@ export async function startChatSite({ ollama, port = 0 }: ChatSiteOptions): Prom
     const app = new App(builder);
     await app.rebuild();
     const upstream = new URL(ollama.endsWith('/') ? ollama : `${ollama}/`);
+    const guard = new Guard(allowedOrigins);
     const server = createServer((req, res) => {
+      const refused = guard.refuses(req);
+      if (refused) return send(res, 403, 'application/json', JSON.stringify({ error: refused }));
       const path = (req.url ?? '/').split('?')[0]!;
       if (path.startsWith('/api/')) return proxy(req, res, new URL(req.url!.slice(1), upstream));
       app.serve(path, res).catch((error: unknown) => fail(res, 500, error));
@@ -68,6 +78,7 @@ export async function startChatSite({ ollama, port = 0 }: ChatSiteOptions): Prom
       server.once('error', reject);
       server.listen(port, '127.0.0.1', resolve);
     });
+    guard.listening((server.address() as AddressInfo).port);
     const close = async () => {
       // Open streams end with their browser connections, and so do their requests to Ollama.
       server.closeAllConnections();
@@ -78,6 +89,37 @@ export async function startChatSite({ ollama, port = 0 }: ChatSiteOptions): Prom
   } catch (error) {
     await builder.dispose();
     throw error;
+  }
+}
+
+/**
+ * What keeps the proxy from being a way around Ollama's own protections, which refuse foreign origins
+ * (unless `OLLAMA_ORIGINS` allows them) and foreign `Host` names. Any web page the user has open may
+ * POST here (a `text/plain` body needs no preflight), so a foreign `Origin` is refused; and a site
+ * whose name is made to resolve to 127.0.0.1 (DNS rebinding) would be same-origin with itself, so
+ * only this server's own loopback names are accepted as `Host`.
+ */
+class Guard {
+  /** Empty until the port is known: nothing is served before. */
+  private hosts: ReadonlySet<string> = new Set();
+  private readonly origins: Set<string>;
+
+  constructor(allowedOrigins: readonly string[]) {
+    this.origins = new Set(allowedOrigins);
+  }
+
+  listening(port: number): void {
+    this.hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+    for (const host of this.hosts) this.origins.add(`http://${host}`);
+  }
+
+  /** Why `req` is refused, or undefined when it may be served. */
+  refuses(req: IncomingMessage): string | undefined {
+    if (!this.hosts.has(req.headers.host?.toLowerCase() ?? '')) return 'this server answers only to its own loopback address';
+    const { origin } = req.headers;
+    // Without an Origin the request is not a web page's (a navigation, curl); with one, it must be ours.
+    if (origin !== undefined && !this.origins.has(origin)) return `origin ${origin} is not allowed`;
+    return undefined;
   }
 }
 
@@ -118,7 +160,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: URL): void {
   const forwarded = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: req.method, headers });
   forwarded.on('response', (answer) => {
     const answerHeaders: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name)) answerHeaders[name] = value;
+    for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && !isCors(name)) answerHeaders[name] = value;
     res.writeHead(answer.statusCode ?? 502, answerHeaders);
     // Not `pipe`: an answer cut off mid-body (Ollama's process gone) must cut the browser's off too,
     // or the page waits for the rest forever. `pipeline` destroys `res` when `answer` ends early.

@@ -2,7 +2,7 @@ import { Observable, catchError, concat, defer, from, isObservable, last, map, m
 import type { AgentClient } from './agentClient.js';
 import type { RequestOptions } from '../core/options.js';
 import { OllamaConfigError, ToolCallError } from '../core/errors.js';
-import { kindOfValue } from '../core/describe.js';
+import { kindOfValue, messageOf } from '../core/describe.js';
 import { Answer } from '../protocol/answer.js';
 import type { ChatChunk, ChatMessage, ChatRequest, ToolCall, ToolDefinition, ToolParameters } from '../core/types.js';
 import { withAbortSignal, withCallerSignal } from '../core/abort.js';
@@ -165,9 +165,7 @@ function runCall(
       reply(typeof result === 'string' ? result : (JSON.stringify(result) ?? ''));
       return { type: 'tool-result', call, result };
     }),
-    catchError((error: unknown) =>
-      failed(new ToolCallError(`tool '${name}' failed: ${error instanceof Error ? error.message : String(error)}`, call, { cause: error })),
-    ),
+    catchError((error: unknown) => failed(new ToolCallError(`tool '${name}' failed: ${messageOf(error)}`, call, { cause: error }))),
   );
 }
 

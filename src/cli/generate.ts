@@ -3,7 +3,7 @@ import type { OllamaClient } from '../client/client.js';
 import { type StreamTimings, streamTimings } from '../operators/streamTimings.js';
 import type { StreamChunk } from '../core/types.js';
 import type { CliIO } from './io.js';
-import { writeLines } from './terminal.js';
+import { forTerminal, writeLines } from './terminal.js';
 
 export interface GenerateCommand {
   prompt: string;
@@ -22,7 +22,12 @@ export function generate$(client: OllamaClient, command: GenerateCommand, io: Cl
     switchMap((model) => client.generate$({ prompt, model, system })),
     connect((chunks) =>
       merge(
-        chunks.pipe(writeLines(io.stdout, json ? (chunk: StreamChunk) => `${JSON.stringify(chunk)}\n` : (chunk) => chunk.text)),
+        chunks.pipe(
+          writeLines(
+            io.stdout,
+            json ? (chunk: StreamChunk) => `${JSON.stringify(chunk)}\n` : (chunk) => forTerminal(io.stdout, chunk.text),
+          ),
+        ),
         timings
           ? chunks.pipe(
               streamTimings(),

@@ -2,7 +2,7 @@ import { type Observable, defer, distinctUntilChanged } from 'rxjs';
 import type { OllamaClient } from '../client/client.js';
 import type { PullProgress } from '../core/types.js';
 import type { CliIO } from './io.js';
-import { writeLines } from './terminal.js';
+import { forTerminal, writeLines } from './terminal.js';
 
 /** Without a terminal, a new line for a new status, and every 10 points of progress. */
 const PERCENT_STEP = 10;
@@ -25,7 +25,7 @@ export function pull$(client: OllamaClient, model: string, io: CliIO): Observabl
         // Each status gets a line of its own; the bar of a status is redrawn in place.
         if (drawn !== undefined && drawn !== progress.status) writer.endLine();
         drawn = progress.status;
-        return `\r\x1b[2K${progressLine(progress, stdout.columns ?? 80)}`;
+        return `\r\x1b[2K${progressLine({ ...progress, status: forTerminal(stdout, progress.status) }, stdout.columns ?? 80)}`;
       }),
     );
   });

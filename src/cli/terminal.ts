@@ -36,3 +36,15 @@ export function writeLines<T>(output: Output, format: (value: T, writer: LineWri
       );
     });
 }
+
+/** What a terminal acts on: C0 controls but tab and newline, DEL, and C1 (U+009B is a CSI of its own). */
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * `text` as it may reach `output`: on a terminal, each control character but newline and tab shown as
+ * `\x1b`, so that a model's text or a server's error cannot retitle the window, clear the screen,
+ * plant a link or write the clipboard. Anything else (a pipe, a file) gets the bytes as they are.
+ */
+export function forTerminal(output: Output, text: string): string {
+  return output.isTTY ? text.replace(CONTROLS, (control) => `\\x${control.charCodeAt(0).toString(16).padStart(2, '0')}`) : text;
+}

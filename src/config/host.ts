@@ -84,7 +84,8 @@ function splitHostPort(hostPort: string, defaultPort: string, original: string |
 }
 
 function hostError(value: string | undefined, why: string): OllamaConfigError {
-  // Whatever precedes the last @ may be a password (slashes included): it never reaches a message.
-  const shown = value?.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?).*@/is, '$1***@');
+  // Whatever precedes the last @ may be a password (slashes included), and a query or fragment may
+  // hold a key (`?key=…`): neither reaches a message.
+  const shown = value?.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?).*@/is, '$1***@').replace(/([?#]).*$/s, '$1***');
   return new OllamaConfigError(`Invalid ollama-rx host ${JSON.stringify(shown)}: ${why}`);
 }

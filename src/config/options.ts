@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { Dispatcher } from 'undici';
-import { describeErrors } from '../core/describe.js';
+import { describeErrors, kindOfValue } from '../core/describe.js';
 import { OllamaConfigError } from '../core/errors.js';
 import type { FetchFunction, OllamaClientOptions, Timeouts } from '../core/options.js';
 
@@ -42,16 +42,19 @@ const HeadersCodec = new t.Type<Record<string, string>, unknown, unknown>(
   'Record<string, string>',
   (input): input is Record<string, string> => t.record(t.string, t.string).is(input),
   (input, context) => {
-    const record = t.record(t.string, t.string, 'Record<string, string>').validate(input, context);
-    if (record._tag === 'Left') return record;
-    for (const [name, value] of Object.entries(record.right)) {
+    // Neither the headers nor a value is quoted, whatever its type: `['Bearer …']` is a token too.
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return t.failure(input, context, `expected an object of header names and string values, got ${kindOfValue(input)}`);
+    }
+    for (const [name, value] of Object.entries(input)) {
       const at = t.appendContext(context, name, t.string);
       if (!HEADER_NAME.test(name)) return t.failure(name, at, `"${name}" is not a valid header name`);
+      if (typeof value !== 'string') return t.failure(value, at, `expected a string, got ${kindOfValue(value)}`);
       if (BAD_HEADER_VALUE.test(value)) {
         return t.failure(value, at, 'a header value cannot hold CR, LF or other control characters');
       }
     }
-    return record;
+    return t.success(input as Record<string, string>);
   },
   t.identity,
 );

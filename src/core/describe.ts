@@ -42,3 +42,16 @@ function safeStringify(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * What a thrown value says: an `Error`'s message, else its `String`, else (a value without a usable
+ * `toString`, such as `Object.create(null)`) its kind. Never throws: it names a failure.
+ */
+export function messageOf(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message;
+  try {
+    return String(thrown);
+  } catch {
+    return `a thrown ${kindOfValue(thrown)} without a message`;
+  }
+}

@@ -1,3 +1,5 @@
+import { messageOf } from './describe.js';
+import { redactText } from './redact.js';
 import type { ToolCall } from './requests.js';
 
 /** What went wrong, coarse enough to branch on. */
@@ -56,9 +58,9 @@ export class OllamaError extends Error {
   redacted(secrets: readonly string[]): OllamaError {
     if (!secrets.length) return this;
     scrubCauses(this.cause, secrets);
-    const message = scrub(this.message, secrets);
-    const signinUrl = this.signinUrl === undefined ? undefined : scrub(this.signinUrl, secrets);
-    const stack = this.stack === undefined ? undefined : scrub(this.stack, secrets);
+    const message = redactText(this.message, secrets);
+    const signinUrl = this.signinUrl === undefined ? undefined : redactText(this.signinUrl, secrets);
+    const stack = this.stack === undefined ? undefined : redactText(this.stack, secrets);
     if (message === this.message && signinUrl === this.signinUrl && stack === this.stack) return this;
     const copy = new OllamaError(this.kind, message, { ...this.details(), signinUrl });
     copy.stack = stack;
@@ -77,14 +79,6 @@ export class OllamaError extends Error {
   }
 }
 
-const REDACTED = '***';
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-  return result;
-}
-
 /** Errors below ours (a JSON parser's, undici's) may quote the server's bytes too. */
 function scrubCauses(cause: unknown, secrets: readonly string[]): void {
   for (let current = cause, depth = 0; current instanceof Error && depth < 4; depth++) {
@@ -93,7 +87,7 @@ function scrubCauses(cause: unknown, secrets: readonly string[]): void {
       const value = fields[field];
       if (typeof value === 'string' && secrets.some((secret) => value.includes(secret))) {
         try {
-          fields[field] = scrub(value, secrets);
+          fields[field] = redactText(value, secrets);
         } catch {
           // A frozen foreign error keeps its text; ours never are.
         }
@@ -126,6 +120,5 @@ export function toOllamaError(error: unknown, partialText = ''): OllamaError {
   if (error instanceof OllamaError) {
     return error.partialText ? error : error.withPartialText(partialText);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new OllamaError('network', message, { partialText, cause: error });
+  return new OllamaError('network', messageOf(error), { partialText, cause: error });
 }

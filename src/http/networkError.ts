@@ -1,5 +1,6 @@
 import { OllamaError } from '../core/errors.js';
 import { timeoutError } from './timers.js';
+import { messageOf } from '../core/describe.js';
 
 /**
  * A transport's failure as an `OllamaError` that says what happened, in words. Each transport calls
@@ -8,7 +9,7 @@ import { timeoutError } from './timers.js';
 export function networkError(error: unknown, baseUrl: string, connectTimeoutMs?: number): OllamaError {
   if (error instanceof OllamaError) return error;
   const code = errorCode(error);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = messageOf(error);
   // undici's HTTPParserError (llhttp's HPE_* codes, when it sets one): the bytes arrived, but they are
   // not HTTP. Sending the same request again would get the same bytes, so this is not `network`.
   const parserError = httpParserError(error);

@@ -1,6 +1,7 @@
 import { Observable, ignoreElements } from 'rxjs';
 import { onAbort } from '../core/abort.js';
 import { OllamaConfigError, OllamaError, toOllamaError } from '../core/errors.js';
+import { redactValue } from '../core/redact.js';
 import type { Timeouts } from '../core/options.js';
 import { TextBuffer } from '../core/textBuffer.js';
 import { errorFromResponse } from '../protocol/errorAnswer.js';
@@ -9,6 +10,7 @@ import { decodeNothing } from '../protocol/responses.js';
 import { readErrorBody, withRoute } from './errorBody.js';
 import { PhaseTimers } from './timers.js';
 import type { RequestBody, TransportRequest, TransportResponse } from './transport.js';
+import { messageOf } from '../core/describe.js';
 
 /** What to send: a route and its body, JSON unless a content type says otherwise. */
 export interface Call {
@@ -104,7 +106,7 @@ export function jsonBody(body: unknown): string {
   try {
     return JSON.stringify(body);
   } catch (error) {
-    throw new OllamaConfigError(`Invalid ollama-rx request: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OllamaConfigError(`Invalid ollama-rx request: ${messageOf(error)}`);
   }
 }
 
@@ -119,7 +121,7 @@ function exchange<T>(context: RequestContext, call: Call, reading: (context: Req
     const fail = (error: unknown) => {
       if (!subscriber.closed) subscriber.error(toOllamaError(error, body.text()).redacted(context.secrets));
     };
-    const body = new BodyReader(reading(context), call.path, subscriber, fail);
+    const body = new BodyReader(reading(context), call.path, subscriber, fail, context.secrets);
     const timers = new PhaseTimers(context.timeouts, fail);
     body.onLast = () => timers.settleWithin(DONE_GRACE_MS, body.completeAfterPendingReads);
     body.onRead = () => timers.chunk();
@@ -135,7 +137,7 @@ function exchange<T>(context: RequestContext, call: Call, reading: (context: Req
       send(context, call, abort.signal)
         .then(async (response) => {
           if (subscriber.closed) return;
-          if (response.status < 200 || response.status >= 300) throw await statusError(response, call, timers);
+          if (response.status < 200 || response.status >= 300) throw await statusError(response, call, timers, context.secrets);
           await body.read(response);
         })
         .catch(fail);
@@ -164,11 +166,12 @@ function send(context: RequestContext, call: Call, signal: AbortSignal): Promise
   });
 }
 
-async function statusError(response: TransportResponse, call: Call, timers: PhaseTimers): Promise<OllamaError> {
+async function statusError(response: TransportResponse, call: Call, timers: PhaseTimers, secrets: readonly string[]): Promise<OllamaError> {
   const text = await readErrorBody(response, (ms, onSettle) => timers.settleWithin(ms, onSettle, true));
   const error = errorFromResponse(response.status, text, {
     retryAfter: response.header('retry-after'),
     location: response.header('location'),
+    secrets,
   });
   return withRoute(error, response.status, text, call);
 }
@@ -188,8 +191,9 @@ class BodyReader<T> {
     private readonly path: string,
     private readonly subscriber: { closed: boolean; next(item: T): void; complete(): void },
     private readonly fail: (error: unknown) => void,
+    private readonly secrets: readonly string[],
   ) {
-    this.parser = new NdjsonParser(reading.maxLineBytes);
+    this.parser = new NdjsonParser(reading.maxLineBytes, secrets);
   }
 
   text(): string {
@@ -241,9 +245,24 @@ class BodyReader<T> {
     if (this.delivered && !this.sawLast && !this.subscriber.closed) this.onRead();
   }
 
+  /**
+   * A line that does not decode is explained from its redacted copy: the explanation quotes the line
+   * cut short, and a secret the cut splits would no longer match a later redaction.
+   */
+  private decode(value: unknown): T {
+    try {
+      return this.reading.decode(value);
+    } catch (error) {
+      if (!this.secrets.length) throw error;
+      this.reading.decode(redactValue(value, this.secrets));
+      // The redacted copy decodes (a secret made the difference): nothing of the line can be shown.
+      throw new OllamaError('protocol', `Ollama's answer to ${this.path} has a line that does not decode (not shown: it holds a secret)`);
+    }
+  }
+
   private readonly onValue = (value: unknown): void => {
     if (this.subscriber.closed || this.sawLast) return;
-    const item = this.reading.decode(value);
+    const item = this.decode(value);
     if (this.reading.textOf) this.received.add(this.reading.textOf(item));
     // The answer is whole: no timeout may turn it into a failure while the body winds down, and
     // a body that does not end promptly cannot hold the stream (or its socket) open.

@@ -26,12 +26,12 @@ export function createUndiciTransport(options: TransportOptions = {}): Transport
       const { origin, pathname, search } = new URL(url);
       return new Promise((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
-        const exchange = new ResponseHandler(signal, resolve, reject, (error) =>
+        const handler = new ResponseHandler(signal, resolve, reject, (error) =>
           networkError(error, origin, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
         );
         dispatcher.dispatch(
           { origin, path: pathname + search, method, headers, body: toUndiciBody(body), headersTimeout: 0, bodyTimeout: 0 },
-          exchange,
+          handler,
         );
       });
     },

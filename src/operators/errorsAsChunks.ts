@@ -1,6 +1,7 @@
 import { type OperatorFunction, catchError, map, of, pipe } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
 import { checkChunk } from './guard.js';
+import { messageOf } from '../core/describe.js';
 
 /**
  * Turns a failure into data: the stream ends with one `{ text: '', done: true, error }` chunk
@@ -20,8 +21,6 @@ import { checkChunk } from './guard.js';
 export function errorsAsChunks<T extends StreamChunk>(): OperatorFunction<T, T | StreamChunk> {
   return pipe(
     map(checkChunk<T>),
-    catchError((error: unknown) =>
-      of<StreamChunk>({ text: '', done: true, error: error instanceof Error ? error.message : String(error) }),
-    ),
+    catchError((error: unknown) => of<StreamChunk>({ text: '', done: true, error: messageOf(error) })),
   );
 }

@@ -25,7 +25,8 @@ export type DeepPartial<T> = T extends readonly (infer E)[]
  *
  * A text that is not JSON fails with an `OllamaError` of kind `protocol` at its first wrong
  * character (which unsubscribes, so the request is aborted), as does an answer that ends before its
- * value is complete. With an io-ts `codec` the last emission is the decoded value, or a `protocol`
+ * value is complete, and a key that appears twice in one object (the error names it: a later value
+ * would contradict what was shown). With an io-ts `codec` the last emission is the decoded value, or a `protocol`
  * error naming the path that does not match. Errors of the stream pass through unchanged.
  *
  * @example
@@ -52,7 +53,8 @@ export function partialJson<A = unknown, T extends StreamChunk = StreamChunk>(
         next: guard(subscriber, (chunk: T) => {
           if (!chunk.text) return;
           parser.push(chunk.text);
-          if (!emitWhenComplete() && parser.changed) subscriber.next(parser.snapshot() as DeepPartial<A>);
+          // After the whole value nothing more is emitted: trailing whitespace must not show the raw value again.
+          if (!emitWhenComplete() && !finished && parser.changed) subscriber.next(parser.snapshot() as DeepPartial<A>);
         }),
         error: (error: unknown) => subscriber.error(error),
         complete: guard(subscriber, () => {

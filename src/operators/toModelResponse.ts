@@ -3,6 +3,7 @@ import { OllamaError } from '../core/errors.js';
 import type { ModelResponse, StreamChunk } from '../core/types.js';
 import { Answer } from '../protocol/answer.js';
 import { guard } from './guard.js';
+import { messageOf } from '../core/describe.js';
 
 /**
  * Collects a stream into one `ModelResponse`, the Python client's non-throwing result: on success
@@ -44,7 +45,7 @@ export function toModelResponse<T extends StreamChunk>(): OperatorFunction<T, Mo
 /** `response` marked as failed by `error`, with what the error tells. */
 function failed(response: ModelResponse, error: unknown): ModelResponse {
   response.success = false;
-  response.error = error instanceof Error ? error.message : String(error);
+  response.error = messageOf(error);
   if (error instanceof OllamaError) {
     response.kind = error.kind;
     if (error.statusCode !== undefined) response.statusCode = error.statusCode;

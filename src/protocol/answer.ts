@@ -11,8 +11,9 @@ import { TextBuffer } from '../core/textBuffer.js';
 export class Answer<T extends StreamChunk = StreamChunk> {
   private readonly content = new TextBuffer();
   private thinkingText = '';
-  private toolCalls: ToolCall[] = [];
-  private logprobs: Logprob[] = [];
+  // Made on the first chunk that carries one: most answers have neither.
+  private toolCalls: ToolCall[] | undefined;
+  private logprobs: Logprob[] | undefined;
   private latest: T | undefined;
   private count = 0;
   private said = false;
@@ -22,8 +23,8 @@ export class Answer<T extends StreamChunk = StreamChunk> {
     this.count++;
     this.content.add(chunk.text);
     if (chunk.thinking) this.thinkingText += chunk.thinking;
-    if (chunk.toolCalls) for (const call of chunk.toolCalls) this.toolCalls.push(call);
-    if (chunk.logprobs) for (const logprob of chunk.logprobs) this.logprobs.push(logprob);
+    if (chunk.toolCalls) for (const call of chunk.toolCalls) (this.toolCalls ??= []).push(call);
+    if (chunk.logprobs) for (const logprob of chunk.logprobs) (this.logprobs ??= []).push(logprob);
     if (chunk.text || chunk.toolCalls?.length) this.said = true;
     return this;
   }
@@ -56,8 +57,8 @@ export class Answer<T extends StreamChunk = StreamChunk> {
     if (this.count === 1) return latest;
     const merged: T = { ...latest, text: this.content.text() };
     if (this.thinkingText) merged.thinking = this.thinkingText;
-    if (this.toolCalls.length) merged.toolCalls = this.toolCalls;
-    if (this.logprobs.length) merged.logprobs = this.logprobs;
+    if (this.toolCalls) merged.toolCalls = this.toolCalls;
+    if (this.logprobs) merged.logprobs = this.logprobs;
     return merged;
   }
 
@@ -65,7 +66,7 @@ export class Answer<T extends StreamChunk = StreamChunk> {
   message(): ChatMessage {
     const message: ChatMessage = { role: 'assistant', content: this.content.text() };
     if (this.thinkingText) message.thinking = this.thinkingText;
-    if (this.toolCalls.length) message.tool_calls = [...this.toolCalls];
+    if (this.toolCalls) message.tool_calls = [...this.toolCalls];
     return message;
   }
 
@@ -78,8 +79,8 @@ export class Answer<T extends StreamChunk = StreamChunk> {
     if (last?.remoteHost !== undefined) response.remoteHost = last.remoteHost;
     if (last?.doneReason !== undefined) response.doneReason = last.doneReason;
     if (this.thinkingText) response.thinking = this.thinkingText;
-    if (this.toolCalls.length) response.toolCalls = this.toolCalls;
-    if (this.logprobs.length) response.logprobs = this.logprobs;
+    if (this.toolCalls) response.toolCalls = this.toolCalls;
+    if (this.logprobs) response.logprobs = this.logprobs;
     if (last?.metrics) response.metrics = last.metrics;
     if (last?.context) response.context = last.context;
     return response;
@@ -89,8 +90,7 @@ export class Answer<T extends StreamChunk = StreamChunk> {
   clear(): void {
     this.content.clear();
     this.thinkingText = '';
-    this.toolCalls = [];
-    this.logprobs = [];
+    this.toolCalls = this.logprobs = undefined;
     this.latest = undefined;
     this.count = 0;
     this.said = false;

@@ -1,4 +1,5 @@
 import { OllamaError, type OllamaErrorKind } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 
 /** Ollama's words for a model it does not have: a 404's `model 'x' not found`, a pull's missing manifest. */
 const MODEL_NOT_FOUND = /model ['"]?.*['"]? not found|pull model manifest: file does not exist/i;
@@ -12,6 +13,8 @@ export interface ErrorResponseHeaders {
   retryAfter?: string;
   /** `Location` of a 3xx. */
   location?: string;
+  /** Redacted from the body before an excerpt is cut from it: a split secret would no longer match. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -19,7 +22,8 @@ export interface ErrorResponseHeaders {
  * which is summarised instead of being fed to a JSON parser. A redirect is never followed (the
  * Authorization header must not travel to another origin): its message says where it pointed.
  */
-export function errorFromResponse(statusCode: number, body: string, headers: ErrorResponseHeaders = {}): OllamaError {
+export function errorFromResponse(statusCode: number, answer: string, headers: ErrorResponseHeaders = {}): OllamaError {
+  const body = redactText(answer, headers.secrets ?? []);
   const retryAfterMs = parseRetryAfter(headers.retryAfter);
   if (isRedirect(statusCode)) {
     const where = headers.location ? ` to ${headers.location}` : statusCode === 0 ? ' (its Location is hidden by the browser)' : '';

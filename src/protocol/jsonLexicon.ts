@@ -13,7 +13,7 @@ export const isAtomChar = (code: number) =>
   code === 0x65 ||
   (code >= 0x61 && code <= 0x7a);
 export const isHexDigit = (code: number) => (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+export const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /** `value` added to an open array, or under `open.key` of an open object. */
 export function insertInto(container: Record<string, unknown> | unknown[], open: { isArray: boolean; key: string }, value: unknown): void {
@@ -22,9 +22,4 @@ export function insertInto(container: Record<string, unknown> | unknown[], open:
   else if (open.key === '__proto__')
     Object.defineProperty(container, open.key, { value, enumerable: true, writable: true, configurable: true });
   else (container as Record<string, unknown>)[open.key] = value;
-}
-
-/** A string cut between the halves of a surrogate pair shows without the lone half. */
-export function visibleText(text: string): string {
-  return text.length && isHighSurrogate(text.charCodeAt(text.length - 1)) ? text.slice(0, -1) : text;
 }

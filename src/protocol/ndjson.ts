@@ -1,5 +1,6 @@
 import { OllamaError } from '../core/errors.js';
 import { preview } from '../core/describe.js';
+import { redactText } from '../core/redact.js';
 
 const NEWLINE = 0x0a;
 const STREAM = { stream: true };
@@ -30,7 +31,11 @@ export class NdjsonParser {
   private heldBytes = 0;
   private readonly decoder = new TextDecoder();
 
-  constructor(private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {}
+  /** `secrets` are redacted from a bad line before its preview is cut from it (see `parseLine`). */
+  constructor(
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    private readonly secrets: readonly string[] = [],
+  ) {}
 
   /** Calls `onValue` with each complete line's value, in order; throws a `protocol` error at a line that is not JSON. */
   push(bytes: Uint8Array, onValue: (value: unknown) => void): void {
@@ -105,7 +110,7 @@ export class NdjsonParser {
       let end = text.indexOf('\n', start);
       if (end === -1) end = text.length;
       if (end - start > this.maxLineBytes) throw lineTooLong(this.maxLineBytes);
-      if (!isBlank(text, start, end)) onValue(parseLine(text.slice(start, end)));
+      if (!isBlank(text, start, end)) onValue(parseLine(text.slice(start, end), this.secrets));
       start = end + 1;
     }
   }
@@ -139,11 +144,23 @@ function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
   return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
 }
 
-function parseLine(line: string): unknown {
+function parseLine(line: string, secrets: readonly string[]): unknown {
   try {
     return JSON.parse(line);
-  } catch (cause) {
-    throw new OllamaError('protocol', `Ollama sent a line that is not JSON: ${preview(line)}`, { cause });
+  } catch {
+    // Redacted before the preview cuts it (a split secret would no longer match), and the cause is
+    // the parser's error for the redacted line: V8's message quotes the line's first characters.
+    const shown = redactText(line, secrets);
+    throw new OllamaError('protocol', `Ollama sent a line that is not JSON: ${preview(shown)}`, { cause: syntaxErrorOf(shown) });
+  }
+}
+
+function syntaxErrorOf(text: string): unknown {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    return error;
   }
 }
 

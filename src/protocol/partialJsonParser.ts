@@ -1,6 +1,7 @@
 import { OllamaError } from '../core/errors.js';
 import { preview } from '../core/describe.js';
-import { ESCAPES, LITERALS, NUMBER, insertInto, isAtomChar, isHexDigit, isWhitespace, visibleText } from './jsonLexicon.js';
+import { TextBuffer } from '../core/textBuffer.js';
+import { ESCAPES, LITERALS, NUMBER, insertInto, isAtomChar, isHexDigit, isHighSurrogate, isWhitespace } from './jsonLexicon.js';
 
 const NOTHING = Symbol('nothing');
 
@@ -16,10 +17,17 @@ interface OpenContainer {
   expect: 'first' | 'key' | 'colon' | 'value' | 'commaOrEnd';
 }
 
-/** A string being read: an object key, or a value that is shown while it grows. */
+/**
+ * A string being read: an object key, or a value that is shown while it grows. Its `text` only grows
+ * by `+=` and is never read here: reading a character of a string built that way makes V8 flatten
+ * (copy) all of it, which per piece would make a long string quadratic.
+ */
 interface OpenString {
   isKey: boolean;
+  /** What can be shown: all of it but `held`. */
   text: string;
+  /** A high surrogate whose pair has not arrived yet: not shown, so not yet in `text`. */
+  held: string;
   /** An escape sequence split by a chunk boundary (`\`, `\u00`, …). */
   escape: string;
 }
@@ -48,7 +56,7 @@ export class PartialJsonParser {
   private atom: OpenAtom | undefined;
   private root: unknown = NOTHING;
   private position = 0;
-  private received = '';
+  private readonly received = new TextBuffer();
   /** Whether the visible value grew since the last snapshot. */
   private grew = false;
 
@@ -64,7 +72,7 @@ export class PartialJsonParser {
 
   /** Everything pushed so far. */
   get text(): string {
-    return this.received;
+    return this.received.text();
   }
 
   /** The whole value; only once `complete`. */
@@ -74,8 +82,8 @@ export class PartialJsonParser {
 
   /** Reads more of the text; throws a `protocol` OllamaError at the first character that is not JSON. */
   push(text: string): void {
-    // Kept only to quote in an error message; concatenation builds a rope, not a copy per piece.
-    this.received += text;
+    // Kept only to quote in an error message.
+    this.received.add(text);
     let i = 0;
     while (i < text.length) {
       if (this.string) {
@@ -99,8 +107,9 @@ export class PartialJsonParser {
   end(): void {
     if (this.atom && this.stack.length === 0) this.finishAtom();
     if (!this.complete) {
-      const what = this.received.trim() ? 'ended before its JSON value was complete' : 'is empty, not JSON';
-      throw new OllamaError('protocol', `the answer ${what}: ${preview(this.received)}`, { partialText: this.received });
+      const received = this.text;
+      const what = received.trim() ? 'ended before its JSON value was complete' : 'is empty, not JSON';
+      throw new OllamaError('protocol', `the answer ${what}: ${preview(received)}`, { partialText: received });
     }
   }
 
@@ -108,7 +117,7 @@ export class PartialJsonParser {
   snapshot(): unknown {
     this.grew = false;
     if (this.root !== NOTHING) return this.root;
-    let child: unknown = this.string && !this.string.isKey ? visibleText(this.string.text) : NOTHING;
+    let child: unknown = this.string && !this.string.isKey ? this.string.text : NOTHING;
     for (let depth = this.stack.length - 1; depth >= 0; depth--) {
       const open = this.stack[depth]!;
       const copy: Container = open.isArray ? (open.value as unknown[]).slice() : { ...open.value };
@@ -136,13 +145,16 @@ export class PartialJsonParser {
     }
     if (code < 0x20) this.fail(this.position + i, 'a control character inside a string');
     this.string = undefined;
+    const whole = string.text + string.held;
     if (string.isKey) {
       const container = this.top()!;
-      container.key = string.text;
+      if (Object.prototype.hasOwnProperty.call(container.value, whole))
+        this.fail(this.position + i, `a duplicate key ${JSON.stringify(whole)}`);
+      container.key = whole;
       container.expect = 'colon';
     } else {
       // The text shown so far is the whole string, unless it ends in half a surrogate pair.
-      this.completeValue(string.text, visibleText(string.text) !== string.text);
+      this.completeValue(whole, string.held !== '');
     }
     return i + 1;
   }
@@ -172,12 +184,16 @@ export class PartialJsonParser {
     return next;
   }
 
+  /** `piece` is short (a chunk's part, or one escaped character): only it is read, never `text`. */
   private appendToString(piece: string): void {
     const string = this.string!;
-    const shown = visibleText(string.text).length;
-    string.text += piece;
-    // Half a surrogate pair is not shown, so it is not growth either.
-    if (!string.isKey && visibleText(string.text).length > shown) this.grew = true;
+    const next = string.held + piece;
+    // Half a surrogate pair is held back: not shown, so not growth either.
+    string.held = isHighSurrogate(next.charCodeAt(next.length - 1)) ? next.slice(-1) : '';
+    const shown = string.held ? next.slice(0, -1) : next;
+    if (!shown) return;
+    string.text += shown;
+    if (!string.isKey) this.grew = true;
   }
 
   private readAtom(text: string, start: number): number {
@@ -232,14 +248,14 @@ export class PartialJsonParser {
 
   private beginKey(text: string, i: number, code: number): number {
     if (code !== 0x22) this.fail(this.position + i, `${preview(text[i])} where a key in double quotes was expected`);
-    this.string = { isKey: true, text: '', escape: '' };
+    this.string = { isKey: true, text: '', held: '', escape: '' };
     return i + 1;
   }
 
   private beginValue(text: string, i: number, code: number): number {
     const character = text[i]!;
     if (code === 0x22) {
-      this.string = { isKey: false, text: '', escape: '' };
+      this.string = { isKey: false, text: '', held: '', escape: '' };
       this.grew = true;
       return i + 1;
     }
@@ -282,8 +298,9 @@ export class PartialJsonParser {
 
   /** `at` is an index into the whole text. */
   private fail(at: number, what: string): never {
-    throw new OllamaError('protocol', `the answer is not JSON: ${what} at character ${at + 1} of ${preview(this.received)}`, {
-      partialText: this.received,
+    const received = this.text;
+    throw new OllamaError('protocol', `the answer is not JSON: ${what} at character ${at + 1} of ${preview(received)}`, {
+      partialText: received,
     });
   }
 }

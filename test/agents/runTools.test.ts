@@ -186,6 +186,30 @@ describe('runTools$', () => {
       expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'answer' });
     });
 
+    it.each([
+      ['an object without a prototype', () => Object.create(null) as unknown],
+      [
+        'an object whose toString throws',
+        () => ({
+          toString: () => {
+            throw new Error('no');
+          },
+        }),
+      ],
+      ['a symbol', () => Symbol('odd')],
+    ])('a tool that throws %s is a tool-error too (issue 21)', async (_what, thrown) => {
+      const tools = weatherTools({
+        get_weather: () => {
+          throw thrown();
+        },
+      });
+      const events = await lastValueFrom(client.runTools$(question, tools).pipe(toArray()));
+      const failure = events.find((event) => event.type === 'tool-error') as { error: ToolCallError };
+      expect(failure.error).toBeInstanceOf(ToolCallError);
+      expect(failure.error.message).toMatch(/^tool 'get_weather' failed: /);
+      expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'answer' });
+    });
+
     it('a call to an unknown tool says so and names it', async () => {
       const before = server.requests.length;
       const events = await lastValueFrom(client.runTools$({ model: 'unknown', messages: question }, weatherTools()).pipe(toArray()));

@@ -3,7 +3,7 @@
 import '@angular/compiler'; // JIT: compiles the component's metadata at run time
 import { ChangeDetectionStrategy, Component, provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { chatResource, provideOllama, provideOllamaTesting } from 'ollama-rx/angular';
+import { chatResource, provideOllama, provideOllamaTesting } from '../../src/angular/index.js';
 
 @Component({
   selector: 'test-chat',

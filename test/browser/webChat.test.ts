@@ -1,6 +1,7 @@
 // `npm run demo -- --web` for real: the command runs as a user starts it (its Ollama is the test server
 // here, so the test sees every request and disconnect), and Chromium drives the page it serves through
 // the stable data-testid hooks, as a user's own end-to-end suite would.
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { OllamaClient } from '../../src/client/client.js';
@@ -184,6 +185,57 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     await expect(byTestId('error').textContent({ timeout: 15_000 })).resolves.toBe("model_not_found: model 'nope' not found");
     await settled();
     expect(await byTestId('answer').textContent()).toBe('');
+  });
+
+  describe("the proxy cannot be used around Ollama's own protections (issue 21)", () => {
+    /** A raw request to the page's server, with the Host and Origin a browser on another site would send. */
+    function raw(path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+      const { port } = new URL(url);
+      return new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    }
+    const own = () => new URL(url).host;
+    const pull = JSON.stringify({ model: 'chat', prompt: 'pwned', stream: false });
+
+    it.each([
+      [
+        'a foreign Origin (any web page the user has open)',
+        () => ({ host: own(), origin: 'https://evil.example', 'content-type': 'text/plain' }),
+      ],
+      ['Origin: null (a sandboxed frame, a file)', () => ({ host: own(), origin: 'null' })],
+      ['the loopback address on another port', () => ({ host: own(), origin: 'http://127.0.0.1:1' })],
+      [
+        'a foreign Host (DNS rebinding), same-origin with itself',
+        () => ({ host: `evil.example:${new URL(url).port}`, origin: `http://evil.example:${new URL(url).port}` }),
+      ],
+      ['a foreign Host without an Origin', () => ({ host: 'evil.example' })],
+    ])('%s: 403, and nothing reaches Ollama', async (_what, headers) => {
+      const before = server.requests.length;
+      for (const path of ['/api/generate', '/api/tags']) {
+        const answer = await raw(path, headers(), path === '/api/generate' ? pull : undefined);
+        expect(answer.status).toBe(403);
+        expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+      }
+      expect((await raw('/', headers())).status).toBe(403);
+      expect(server.requests.length).toBe(before);
+    });
+
+    it('its own origin, by address or as localhost, is served; no CORS header opens the answers to others', async () => {
+      const before = server.requests.length;
+      const port = new URL(url).port;
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+        const answer = await raw('/api/tags', { host, origin: `http://${host}` });
+        expect(answer.status).toBe(200);
+        expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+      }
+      expect(server.requests.length).toBe(before + 2);
+    });
   });
 
   it('SIGTERM stops the server, the page and all, and exits 0', async () => {

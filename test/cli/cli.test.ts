@@ -1,11 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { HELP } from '../../src/cli/run.js';
-import { type TestServer, startTestServer } from '../../src/testing/index.js';
+import { lastValueFrom, toArray } from 'rxjs';
+import { OllamaClient } from '../../src/client/client.js';
+import type { StreamChunk } from '../../src/core/types.js';
+import { type Har, type TestServer, loadRecording, replayChunks, replayFetch, startTestServer } from '../../src/testing/index.js';
 import { ROOT, type Spawned, spawnNode } from '../integration/examples/spawn.js';
+import { CONTROLS, HOSTILE, RAW_CONTROL } from './controls.js';
 
 // The command as one bundled JavaScript file, built once: each case then starts a plain `node`, fast.
 let bundle: string;
@@ -22,6 +27,8 @@ beforeAll(async () => {
         broken: { tokens: ['Half', ' an', ' answer'], faults: { errorAfterTokens: 2, errorMessage: 'the GPU caught fire' } },
         loading: { tokens: ['never'], loadDelayMs: 30_000 },
         long: { tokens: Array.from({ length: 400 }, (_, i) => ` word${i}`), tokenDelayMs: 5 },
+        hostile: { tokens: ['safe\t', ...HOSTILE, '\nend'] },
+        hostileError: { tokens: ['ok'], faults: { errorAfterTokens: 1, errorMessage: `bad \x1b]0;pwned\x07 ${CONTROLS.join('')}` } },
       },
       pullable: { 'new-model': {} },
     }),
@@ -150,13 +157,36 @@ describe('errors: one line on stderr', () => {
     [['pull'], 'pull takes one model name, e.g. ollama-rx pull llama3.2'],
     [['pull', 'a', 'b'], 'pull takes one model name, e.g. ollama-rx pull llama3.2'],
     [['pull', '--json', 'a'], '--json does not apply to pull'],
-    [['serve'], 'serve needs --simulated: ollama-rx serves only a simulated Ollama (for a real one: ollama serve)'],
+    [
+      ['serve'],
+      'serve needs --simulated or --replay <file.har>: ollama-rx serves only a simulated or recorded Ollama (for a real one: ollama serve)',
+    ],
+    [['serve', '--simulated', '--replay', 'a.har'], 'serve takes --simulated or --replay, not both'],
+    [['serve', '--simulated', '--speed', '2'], '--speed does not apply to serve --simulated'],
+    [['serve', '--replay', 'a.har', '--speed', 'fast'], '--speed must be a number from 0 up, not "fast"'],
+    [
+      ['serve', '--replay', 'no-such-file.har'],
+      "Cannot load the recording no-such-file.har: ENOENT: no such file or directory, open 'no-such-file.har'",
+    ],
+    [
+      ['record', '--to', 'a.har'],
+      'record needs --upstream <url> and --to <file.har>, e.g. ollama-rx record --upstream http://127.0.0.1:11434 --to session.har',
+    ],
+    [
+      ['record', '--upstream', 'ftp://box', '--to', 'a.har'],
+      'Invalid upstream "ftp://box": an http:// or https:// URL, e.g. http://127.0.0.1:11434',
+    ],
+    [['record', '--upstream', 'http://127.0.0.1:1', '--to', 'a.har', '-m', 'tiny'], '--model does not apply to record'],
+    [['--to', 'a.har', 'hi'], '--to does not apply to a prompt'],
     [['serve', '--simulated', 'now'], 'serve takes no arguments, e.g. ollama-rx serve --simulated --port 11434'],
     [['serve', '--simulated', '--port', 'x'], '--port must be a number from 0 to 65535, not "x"'],
     [['serve', '--simulated', '-m', 'tiny'], '--model does not apply to serve'],
     [['--port', '1', 'hi'], '--port does not apply to a prompt'],
   ])('usage error %j: exit 2', async (args, message) => {
-    expect(await outcome(cli(args))).toEqual({ code: 2, stdout: '', stderr: `ollama-rx: ${message}. Try: ollama-rx --help\n` });
+    const { code, stdout, stderr } = await outcome(cli(args));
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    // A usage mistake points to --help; a configuration one (a bad upstream, a missing file) says only what it is.
+    expect([`ollama-rx: ${message}. Try: ollama-rx --help\n`, `ollama-rx: ${message}\n`]).toContain(stderr);
   });
 
   test.concurrent('a host Ollama could not use: exit 2', async () => {
@@ -216,18 +246,60 @@ describe('a closed stdout (| head, | true): exit 0, nothing on stderr', () => {
   });
 });
 
+/** `ollama-rx <args>` (serve or record) and the URL it prints first. */
+async function started(args: string[]) {
+  const spawned = cli(args, {});
+  await new Promise<void>((resolve, reject) => {
+    const check = () => (spawned.stdout().includes('\n') ? resolve() : undefined);
+    spawned.child.stdout!.on('data', check);
+    spawned.exit.then((code) => reject(new Error(`${args[0]} exited with ${code}: ${spawned.stderr()}`)));
+  });
+  const [url] = spawned.stdout().split('\n');
+  return { spawned, url: url! };
+}
+
+describe('record, then serve --replay', () => {
+  test.concurrent(
+    'records a session through the proxy, writes it on Ctrl-C, and replays it; a second identical request has no recording',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'ollama-rx-record-'));
+      const file = join(dir, 'session.har');
+      const recording = await started(['record', '--upstream', server.url, '--to', file]);
+      expect(recording.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const live = await outcome(cli(['--json', '-m', 'tiny', 'recorded'], { OLLAMA_HOST: recording.url }));
+      expect(live.code).toBe(0);
+      recording.spawned.child.kill('SIGINT');
+      expect(await recording.spawned.exit).toBe(0);
+      expect(recording.spawned.stderr()).toContain(`Wrote 1 recorded exchange(s) to ${file}`);
+      const har = JSON.parse(await readFile(file, 'utf8')) as Har;
+      expect(har.log.entries[0]!.response._chunks).toHaveLength(3);
+
+      const replaying = await started(['serve', '--replay', file, '--speed', '0']);
+      expect(await outcome(cli(['--json', '-m', 'tiny', 'recorded'], { OLLAMA_HOST: replaying.url }))).toEqual(live);
+      expect(await outcome(cli(['-m', 'tiny', 'recorded'], { OLLAMA_HOST: replaying.url }))).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: "ollama-rx: no recording for POST /api/generate (model 'tiny'): all 1 recording(s) of it were replayed already\n",
+      });
+      replaying.spawned.child.kill('SIGTERM');
+      expect(await replaying.spawned.exit).toBe(0);
+      // The same chunks from the file through replayFetch and replayChunks.
+      const chunks = live.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as StreamChunk);
+      const client = new OllamaClient({ host: 'http://127.0.0.1:9', fetch: replayFetch(loadRecording(file), { speed: 0 }) });
+      expect(await lastValueFrom(client.generate$('recorded', { model: 'tiny' }).pipe(toArray()))).toEqual(chunks);
+      await client.close();
+      expect(await lastValueFrom(replayChunks(loadRecording(file)).pipe(toArray()))).toEqual(chunks);
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
+});
+
 describe('serve --simulated', () => {
   /** `ollama-rx serve --simulated <args>` and the URL it prints first. */
-  async function serving(args: string[] = []) {
-    const spawned = cli(['serve', '--simulated', ...args], {});
-    await new Promise<void>((resolve, reject) => {
-      const check = () => (spawned.stdout().includes('\n') ? resolve() : undefined);
-      spawned.child.stdout!.on('data', check);
-      spawned.exit.then((code) => reject(new Error(`serve exited with ${code}: ${spawned.stderr()}`)));
-    });
-    const [url] = spawned.stdout().split('\n');
-    return { spawned, url: url! };
-  }
+  const serving = (args: string[] = []) => started(['serve', '--simulated', ...args]);
 
   test.concurrent('prints its URL first, serves the demo model and the scripted ones by name, stops on SIGTERM with 0', async () => {
     const { spawned, url } = await serving();
@@ -293,3 +365,39 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+describe('under a real pseudo-terminal (util-linux script): no raw control sequence reaches it', () => {
+  /** The command run by `script` in a pseudo-terminal: what the terminal was sent, CRLF made LF again. */
+  async function onTerminal(args: string[]) {
+    const command = [process.execPath, bundle, ...args].map((arg) => `'${arg}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH, OLLAMA_HOST: server.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (data: string) => (output += data));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    return { code, output: output.replaceAll('\r\n', '\n') };
+  }
+
+  test.concurrent("the model's text and the server's error", async () => {
+    const answer = await onTerminal(['-m', 'hostile', 'hi']);
+    expect(answer.code).toBe(0);
+    expect(answer.output).not.toMatch(RAW_CONTROL);
+    expect(answer.output).toContain('title\\x1b]0;pwned\\x07\\x1b[2J');
+    const failure = await onTerminal(['-m', 'hostileError', 'hi']);
+    expect(failure.code).toBe(1);
+    expect(failure.output).not.toMatch(RAW_CONTROL);
+    expect(failure.output).toContain('ollama-rx: bad \\x1b]0;pwned\\x07');
+  });
+
+  test.concurrent('--json stays byte-exact on the terminal', async () => {
+    const { code, output } = await onTerminal(['--json', '-m', 'hostile', 'hi']);
+    expect(code).toBe(0);
+    const texts = output
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { text: string }).text);
+    expect(texts.join('')).toBe(`safe\t${HOSTILE.join('')}\nend`);
+  });
+});

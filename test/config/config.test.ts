@@ -1,6 +1,7 @@
 import { atSubscribe } from '../helpers.js';
 import { OllamaClient } from '../../src/client/client.js';
 import { OllamaConfigError } from '../../src/core/errors.js';
+import { HeaderPolicy } from '../../src/config/headers.js';
 import { parseHost } from '../../src/config/host.js';
 
 describe('parseHost follows OLLAMA_HOST rules', () => {
@@ -48,6 +49,31 @@ describe('parseHost follows OLLAMA_HOST rules', () => {
     expect(() => parseHost(input)).not.toThrow(/secret/);
   });
 
+  it.each([
+    'http://gpu-box/?key=s3cr3tv4lue',
+    'http://gpu-box:1234/api#s3cr3tv4lue',
+    'gpu-box/?token=s3cr3tv4lue#s3cr3tv4lue',
+    'http://user:s3cr3tv4lue@gpu-box/?key=s3cr3tv4lue',
+    'https://s3cr3tv4lue@gpu-box#frag',
+  ])('%j: a secret in the query, fragment or userinfo is not quoted (issue 21)', (input) => {
+    expect(() => parseHost(input)).toThrow(OllamaConfigError);
+    expect(() => parseHost(input)).toThrow(/gpu-box/);
+    expect(() => parseHost(input)).not.toThrow(/s3cr3t/);
+  });
+
+  it.each([
+    ['an array', { Authorization: ['Bearer s3cr3tv4lue'] }],
+    ['an object', { 'X-Api-Key': { key: 's3cr3tv4lue' } }],
+    ['a number', { 'X-Api-Key': 7_357_123_456 }],
+    ['a string, the headers themselves', 'Authorization: Bearer s3cr3tv4lue'],
+  ])('a header value that is not a string (%s) is not echoed (issue 21)', (_what, headers) => {
+    expect(() => new OllamaClient({ headers: headers as never })).toThrow(OllamaConfigError);
+    expect(() => new OllamaClient({ headers: headers as never })).not.toThrow(/s3cr3t|7357123456/);
+    const call = atSubscribe(() => new OllamaClient().generate$('x', { model: 'm', headers: headers as never }));
+    expect(call).toThrow(OllamaConfigError);
+    expect(call).not.toThrow(/s3cr3t|7357123456/);
+  });
+
   it('reads OLLAMA_HOST and OLLAMA_MODEL when no option is given', () => {
     const saved = { host: process.env.OLLAMA_HOST, model: process.env.OLLAMA_MODEL };
     process.env.OLLAMA_HOST = 'env-box:1234';
@@ -76,7 +102,7 @@ describe('OllamaClient options are validated at construction', () => {
     [{ timeouts: { firstToken: '10s' } }, 'timeouts.firstToken: expected a positive number (ms), got "10s"'],
     [{ timeouts: { idel: 5 } }, 'timeouts'],
     [{ maxConnections: 1.5 }, 'maxConnections: expected a positive integer, got 1.5'],
-    [{ headers: { Authorization: 7 } }, 'headers.Authorization: expected string, got 7'],
+    [{ headers: { Authorization: 7 } }, 'headers.Authorization: expected a string, got number'],
     [{ host: 'ftp://x' }, 'scheme must be http or https'],
   ])('%j', (options, message) => {
     expect(() => new OllamaClient(options as never)).toThrow(OllamaConfigError);
@@ -91,5 +117,17 @@ describe('OllamaClient options are validated at construction', () => {
     expect(atSubscribe(() => client.generate$('x', { timeouts: { connect: 5 } as never }))).toThrow(
       'timeouts.connect: unknown option "connect" (expected one of firstToken, idle, total)',
     );
+  });
+});
+
+describe('HeaderPolicy: secret header names are matched case-insensitively (issue 21)', () => {
+  it.each([
+    [['X-Api-Key'], { 'X-Api-Key': 'k3y-0f-the-proxy' }],
+    [['X-Api-Key'], { 'x-api-key': 'k3y-0f-the-proxy' }],
+    [['x-api-key'], { 'X-API-KEY': 'k3y-0f-the-proxy' }],
+  ])('secretHeaders %j with headers %j', (secretHeaders, headers) => {
+    const policy = new HeaderPolicy('http://127.0.0.1:11434', headers, secretHeaders);
+    expect(policy.secrets).toContain('k3y-0f-the-proxy');
+    expect(new HeaderPolicy('http://127.0.0.1:11434', {}, secretHeaders).forCall(headers).secrets).toContain('k3y-0f-the-proxy');
   });
 });

@@ -129,6 +129,44 @@ describe('partialJson', () => {
     });
   });
 
+  it('reads \\u escapes in upper, lower and mixed case hex, whole or split (issue 21)', async () => {
+    const text = '["\\u00C9\\u00e9\\uD83D\\uDE00\\u00Ab\\uFFFF"]';
+    const expected = [String.fromCharCode(0xc9, 0xe9, 0xd83d, 0xde00, 0xab, 0xffff)];
+    expect(JSON.parse(text)).toEqual(expected);
+    expect((await emissions([text])).at(-1)).toEqual(expected);
+    expect((await emissions([...text])).at(-1)).toEqual(expected);
+  });
+
+  describe('the complete value goes out once (issue 21)', () => {
+    const Strict = t.strict({ a: t.number });
+
+    it.each([
+      [['{"a":1,"extra":2}', '\n'], []],
+      [['{"a":1,"extra":2}\n', ' ', '\r\n\t'], []],
+      [['{"a":1,', '"extra":2}', ' ', '\n'], [{ a: 1 }]],
+    ])('trailing whitespace after it re-emits nothing: %j', async (pieces, before) => {
+      // JSON-mode models end with newlines: the last emission must stay the decoded value.
+      expect(await emissions(pieces, Strict)).toStrictEqual([...before, { a: 1 }]);
+      expect(await emissions(pieces)).toStrictEqual([...before, { a: 1, extra: 2 }]);
+    });
+
+    it.each([
+      ['{"a":1,"a":2}', 'a'],
+      ['{"x":{"k":[1],"k":[2]}}', 'k'],
+      ['{"a":"x","b":1,"a":"xy"}', 'a'],
+    ])('a duplicate key is a protocol error naming it: %s', async (text, key) => {
+      for (const pieces of [[text], [...text]]) {
+        const { values, error } = await settle(from(chunksOf(pieces)).pipe(partialJson()));
+        expect(error).toBeInstanceOf(OllamaError);
+        expect(error).toMatchObject({ kind: 'protocol' });
+        expect((error as Error).message).toContain(`duplicate key "${key}"`);
+        // No emission before the error contradicts another.
+        const open = (value: unknown) => JSON.stringify(value).replace(/["}\]]+$/, '');
+        for (const value of values) expect(open(values.at(-1)).startsWith(open(value))).toBe(true);
+      }
+    });
+  });
+
   describe('property: any JSON value, any split into chunks', () => {
     /** Whether `partial` could still become `final`: a subset of keys, a prefix of elements or of a string. */
     const consistent = (partial: unknown, final: unknown): boolean => {

@@ -1,7 +1,9 @@
+import { type OperatorFunction, lastValueFrom, throwError, toArray } from 'rxjs';
 import { OllamaError } from '../../src/core/errors.js';
+import { errorsAsChunks } from '../../src/operators/errorsAsChunks.js';
 import { toModelResponse } from '../../src/operators/toModelResponse.js';
 import { chunkValues } from '../../src/testing/marbles.js';
-import type { ChatChunk } from '../../src/core/types.js';
+import type { ChatChunk, StreamChunk } from '../../src/core/types.js';
 import { marbles } from './virtualTime.js';
 
 const metrics = { evalCount: 2, evalMs: 40 };
@@ -47,5 +49,15 @@ describe('toModelResponse', () => {
       expectObservable(source.pipe(toModelResponse()), '^--!').toBe('----');
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
+  });
+});
+
+describe('a thrown value without a usable toString (issue 21)', () => {
+  it.each([
+    ['toModelResponse', (): OperatorFunction<StreamChunk, unknown> => toModelResponse()],
+    ['errorsAsChunks', (): OperatorFunction<StreamChunk, unknown> => errorsAsChunks()],
+  ])('%s still reports it, as an error message', async (_name, operator) => {
+    const values = await lastValueFrom(throwError((): unknown => Object.create(null)).pipe(operator(), toArray()));
+    expect(values).toEqual([expect.objectContaining({ error: 'a thrown object without a message' })]);
   });
 });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { replayer } from '../har/serverReplay.js';
 import { sendJson } from './framing.js';
 import { serve } from './routes.js';
 import type { RecordedRequest, ServerState, TestServer, TestServerOptions } from './types.js';
@@ -11,12 +12,16 @@ export type { ModelFaults, ModelScript, RecordedRequest, TestServer, TestServerO
 /**
  * A real loopback HTTP server speaking Ollama's protocol, scripted per model name: token lists and
  * pace, model-load pauses with no headers, mid-stream errors, raw byte pieces, any status and body.
- * It records every request and when each client disconnected.
+ * It records every request and when each client disconnected. With `replay` it answers from a
+ * recorded session instead (see `startRecorder`): the recorded status, headers and chunks, each at its
+ * recorded offset × 1/`speed`.
  *
  * @example
  * const server = await startTestServer({ models: { tiny: { tokens: ['Hi', '!'], tokenDelayMs: 5 } } });
  * const text = await lastValueFrom(fromOllama('Hello', { host: server.url, model: 'tiny' }).pipe(collectText()));
  * await server.close();
+ *
+ * const replaying = await startTestServer({ replay: 'test/fixtures/chat-thinking.har', speed: 0 });
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const events = new EventEmitter();
@@ -29,6 +34,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     attempts: new Map(),
     changed: () => events.emit('change'),
   };
+  const replay = options.replay === undefined ? undefined : replayer(options.replay, options.speed, options.match);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const socketIds = new WeakMap<Socket, number>();
@@ -44,7 +50,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       state.changed();
     });
     state.changed();
-    serve(state, { req, res, record, gone: gone.signal }).catch((error: unknown) => {
+    const call = { req, res, record, gone: gone.signal };
+    (replay ? replay(call) : serve(state, call)).catch((error: unknown) => {
       if (!gone.signal.aborted && !res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
     });

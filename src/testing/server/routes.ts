@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { sendJson } from './framing.js';
+import { readBytes, sendJson } from './framing.js';
 import { chat, generate } from './generateChat.js';
 import { copy, embed, ps, remove, show, tags, version, webFetch, webSearch } from './models.js';
 import { blob, create, pull, push } from './transfers.js';
@@ -81,19 +80,10 @@ function ginError({ req, res }: Call, status: number, text: string): void {
 }
 
 async function parseBody({ req, res, record }: Call): Promise<void> {
-  const text = await readBody(req);
+  const text = (await readBytes(req)).toString('utf8');
   try {
     record.body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
   } catch {
     sendJson(res, 400, { error: 'invalid character in request body' });
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Har, MatchRule, Recording } from '../har/types.js';
 import type { ModelScript } from '../scripted/script.js';
 
 // The scripts are browser-safe (scriptedFetch runs them in-process): the rest of the server takes its types from here.
@@ -37,6 +38,15 @@ export interface TestServerOptions {
   /** Pause after each piece of a blob upload received: a slow link, for progress and cancellation tests. */
   blobDelayMs?: number;
   port?: number;
+  /**
+   * Answers every request from this recording (a `Recording`, or a HAR file's name) instead of the
+   * scripted models: the recorded status, headers, body and chunking, each chunk at its recorded offset.
+   */
+  replay?: Recording | Har | string;
+  /** With `replay`: 1 (the default) the recorded pace, 2 twice as fast, 0 as fast as possible. */
+  speed?: number;
+  /** With `replay`: replaces the matching rule (method, path and JSON body). */
+  match?: MatchRule;
 }
 
 export interface TestServer {
