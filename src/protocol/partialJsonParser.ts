@@ -2,44 +2,9 @@ import { OllamaError } from '../core/errors.js';
 import { preview } from '../core/describe.js';
 import { TextBuffer } from '../core/textBuffer.js';
 import { ESCAPES, LITERALS, NUMBER, insertInto, isAtomChar, isHexDigit, isHighSurrogate, isWhitespace } from './jsonLexicon.js';
+import type { Container, OpenAtom, OpenContainer, OpenString } from './jsonLexicon.js';
 
 const NOTHING = Symbol('nothing');
-
-type Container = Record<string, unknown> | unknown[];
-
-/** An object or array whose closing bracket has not arrived yet. */
-interface OpenContainer {
-  value: Container;
-  isArray: boolean;
-  /** The key whose value comes next or is being read (objects). */
-  key: string;
-  /** What the next significant character must be. */
-  expect: 'first' | 'key' | 'colon' | 'value' | 'commaOrEnd';
-}
-
-/**
- * A string being read: an object key, or a value that is shown while it grows. Its `text` only grows
- * by `+=` and is never read here: reading a character of a string built that way makes V8 flatten
- * (copy) all of it, which per piece would make a long string quadratic.
- */
-interface OpenString {
-  isKey: boolean;
-  /** What can be shown: all of it but `held`. */
-  text: string;
-  /** A high surrogate whose pair has not arrived yet: not shown, so not yet in `text`. */
-  held: string;
-  /** An escape sequence split by a chunk boundary (`\`, `\u00`, …). */
-  escape: string;
-}
-
-/** A number or a literal (`true`, `false`, `null`): shown only once complete. */
-interface OpenAtom {
-  text: string;
-  /** The literal being spelled, or undefined for a number. */
-  literal: string | undefined;
-  /** Where it began in the whole text, for error messages. */
-  start: number;
-}
 
 /**
  * A JSON parser fed text piece by piece, which can show at any moment the value read so far:
