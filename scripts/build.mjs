@@ -3,7 +3,7 @@
  * `npm run build`: the published trees under dist/.
  *   dist/esm, dist/cjs          Node: ESM and CommonJS, with .d.ts (two tsc runs over src/)
  *   dist/browser/{esm,cjs}      the same code with the fetch transport in place of undici, for the
- *                               `browser` export condition (no testing/ but scripted/, no undici)
+ *                               `browser` export condition (testing/ but its browser entry left out, no undici)
  * Each tree gets a package.json naming its module type, so Node reads dist/cjs as CommonJS although
  * the project is `"type": "module"`. No source maps: they would point at src/, which the package
  * does not ship.
@@ -18,8 +18,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-// testing/scripted/ (scriptedFetch, under provideOllamaTesting) is browser-safe: the angular entry needs it.
-const NODE_ONLY = /^\/(testing\/(?!scripted(\/|$))|cli(\/|$)|http\/undici\.js|uploads\/(files|blobs)\.js)/;
+// testing/'s browser entry (browser.js: scripted models, replays) is browser-safe; its server, recorder
+// and HAR files are not. The angular entry needs the scripted models.
+const NODE_ONLY = /^\/(testing\/(index\.js|server\/|har\/(file|headers|recorder|serverReplay)\.js)|cli(\/|$)|http\/undici\.js|uploads\/(files|blobs)\.js)/;
 
 const trees = [
   { project: 'tsconfig.build.json', out: 'esm', type: 'module' },
@@ -37,7 +38,7 @@ for (const { out, type } of trees) {
 async function browserTree(from, to, type) {
   await cp(from, to, {
     recursive: true,
-    // Node-only modules stay out: testing/ (but for its scripted models), cli/, undici and the file uploads.
+    // Node-only modules stay out: testing/'s server and recorder, cli/, undici and the file uploads.
     filter: (path) => !path.endsWith('.d.ts') && !NODE_ONLY.test(path.slice(from.length).replaceAll('\\', '/')),
   });
   // The browser module imports nothing Node-only, so it works under platform.js's name.

@@ -152,7 +152,10 @@ describe('the packed tarball', () => {
   it.each(['esm', 'cjs'] as const)('bundles for the browser (%s) with fetch, one copy of each module and no undici', async (format) => {
     const statement = format === 'esm' ? (name: string) => `export * from '${name}';` : (name: string) => `require('${name}');`;
     const { metafile } = await build({
-      stdin: { contents: ['ollama-rx', 'ollama-rx/operators', 'ollama-rx/angular'].map(statement).join('\n'), resolveDir: project },
+      stdin: {
+        contents: ['ollama-rx', 'ollama-rx/operators', 'ollama-rx/angular', 'ollama-rx/testing'].map(statement).join('\n'),
+        resolveDir: project,
+      },
       // The metafile's paths are relative to this directory: the consumer's, wherever the checkout is.
       absWorkingDir: project,
       bundle: true,
@@ -166,6 +169,9 @@ describe('the packed tarball', () => {
     const inputs = packageInputs(metafile);
     // The angular entry's test double, browser-safe, from the browser tree like the rest.
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/testing/scripted/fetch.js`);
+    // ollama-rx/testing in a browser: scripted models and replays, no server, no recorder, no node: module.
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/testing/browser.js`);
+    expect(inputs).toContain(`ollama-rx/dist/browser/${format}/testing/har/replayFetch.js`);
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/http/fetch.js`);
     expect(inputs).toContain(`ollama-rx/dist/browser/${format}/core/errors.js`);
     expect(inputs.filter((path) => path.startsWith('ollama-rx/') && !path.startsWith(`ollama-rx/dist/browser/${format}/`))).toEqual([]);
