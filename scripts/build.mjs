@@ -20,7 +20,8 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 // testing/'s browser entry (browser.js: scripted models, replays) is browser-safe; its server, recorder
 // and HAR files are not. The angular entry needs the scripted models.
-const NODE_ONLY = /^\/(testing\/(index\.js|server\/|har\/(file|headers|recorder|serverReplay)\.js)|cli(\/|$)|http\/undici\.js|uploads\/(files|blobs)\.js)/;
+const NODE_ONLY =
+  /^\/(testing\/(index\.js|server\/|har\/(file|headers|recorder|serverReplay)\.js)|cli(\/|$)|http\/undici\.js|uploads\/(files|blobs)\.js)/;
 
 const trees = [
   { project: 'tsconfig.build.json', out: 'esm', type: 'module' },
