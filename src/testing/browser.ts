@@ -6,7 +6,7 @@
  */
 export { scriptedFetch } from './scripted/fetch.js';
 export { DEFAULT_TOKENS } from './scripted/answers.js';
-export type { ModelFaults, ModelScript } from './scripted/script.js';
+export type { ModelFaults, ModelScript, ScriptRequestBody } from './scripted/script.js';
 export { simulatedModel, simulatedModels, simulatedToolModel, simulatedAnswer, DEMO_ANSWER, SIMULATED_MODEL } from './simulated.js';
 export type { SimulatedPace } from './simulated.js';
 export { chunkValues } from './marbles.js';

@@ -8,6 +8,7 @@
  */
 export { startTestServer, DEFAULT_TOKENS } from './server/index.js';
 export type { ModelFaults, ModelScript, RecordedRequest, TestServer, TestServerOptions } from './server/index.js';
+export type { ScriptRequestBody } from './scripted/script.js';
 export { simulatedModel, simulatedModels, simulatedToolModel, simulatedAnswer, DEMO_ANSWER, SIMULATED_MODEL } from './simulated.js';
 export type { SimulatedPace } from './simulated.js';
 export { chunkValues } from './marbles.js';

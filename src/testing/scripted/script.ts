@@ -4,7 +4,7 @@ import type { ToolCall } from '../../core/requests.js';
 export type { ToolCall };
 
 /** A request's JSON body, as a script's functions receive it. */
-type ScriptRequestBody = Record<string, unknown> | undefined;
+export type ScriptRequestBody = Record<string, unknown> | undefined;
 
 /** How a scripted model answers `/api/generate` and `/api/chat`. */
 export interface ModelScript {
