@@ -74,7 +74,8 @@ export class ChatComponent {
     const installed = this.installed.hasValue() ? this.installed.value() : [];
     return chosen === undefined || installed.includes(chosen) ? installed : [chosen, ...installed];
   });
-  protected readonly chat = chatResource({ model: this.model, tools: inject(CHAT_TOOLS), typewriter: 15 });
+  // No typewriter: at 15 ms a character it would trail a fast model by ever more (the option has no lag limit).
+  protected readonly chat = chatResource({ model: this.model, tools: inject(CHAT_TOOLS) });
   protected readonly busy = computed(() => this.chat.status() === 'submitted' || this.chat.status() === 'streaming');
   /** The latest answer has its own place at the end, once no tool call of it is pending; the rest comes before it. */
   protected readonly shown = computed(() => {

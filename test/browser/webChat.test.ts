@@ -170,7 +170,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     expect(request.finishedAt).toBeUndefined();
 
     const stopped = (await byTestId('answer').textContent())!;
-    // Let the page run many of the typewriter's 15 ms ticks: a live stream would type on in between.
+    // Let the page run 40 ticks of 15 ms: a live stream (a word every 30 ms) would grow in between.
     await page.evaluate(async () => {
       for (let tick = 0; tick < 40; tick++) await new Promise((resolve) => setTimeout(resolve, 15));
       await new Promise((resolve) => requestAnimationFrame(resolve));
