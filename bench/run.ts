@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every figure of the performance targets, each measured side by side against the
  * test server running in its own process, printed as one Markdown table. Exits 1 if a target is
- * missed. `--only=throughput,abort,first-token,fanout,bundle,replay,partial-json` runs some sections; `BENCH_DEBUG=1`
+ * missed. `--only=throughput,abort,first-token,fanout,bundle,replay,partial-json,browser` runs some sections; `BENCH_DEBUG=1`
  * prints every round's times; `BENCH_FANOUT_SECONDS` sets the fan-out streams' length (10 s).
  */
 import { fileURLToPath } from 'node:url';
 import { NGINX_BINARY, type Nginx, nginxInstalled, startNginx } from '../test/integration/nginx/nginx.js';
 import { measureAbort } from './abort.js';
+import { measureBrowser } from './browser.js';
 import { measureBundle } from './bundle.js';
 import { startBenchServer } from './child.js';
 import { measureFanOut } from './fanout.js';
@@ -39,6 +40,7 @@ const sections: Array<[string, () => Promise<Row[]>]> = [
   ['bundle', () => measureBundle()],
   ['replay', () => measureReplay()],
   ['partial-json', () => measurePartialJsonScale()],
+  ['browser', () => measureBrowser(server.urls[0]!)],
 ];
 const started = performance.now();
 try {

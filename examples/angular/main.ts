@@ -3,14 +3,25 @@
 import '@angular/compiler';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { OllamaClient } from 'ollama-rx';
-import { ChatComponent } from './chat.component';
-import { OLLAMA_CLIENT } from './ollama-chat.service';
+import type { Tools } from 'ollama-rx';
+import { provideOllama } from 'ollama-rx/angular';
+import { CHAT_TOOLS, ChatComponent } from './chat.component';
 
 // The page's own origin serves Ollama's /api (the demo proxies it), so no CORS setup is needed.
-// `?model=NAME` picks the model, installed or not.
-const model = new URLSearchParams(location.search).get('model') ?? undefined;
+// `?model=NAME` picks the model, installed or not; `?tools` offers the model a clock.
+const query = new URLSearchParams(location.search);
+const tools: Tools = {
+  clock: {
+    description: 'The current date and time',
+    parameters: { type: 'object', properties: {} },
+    execute: () => new Date().toString(),
+  },
+};
 
 bootstrapApplication(ChatComponent, {
-  providers: [provideZonelessChangeDetection(), { provide: OLLAMA_CLIENT, useValue: new OllamaClient({ host: location.origin, model }) }],
+  providers: [
+    provideZonelessChangeDetection(),
+    provideOllama({ host: location.origin, model: query.get('model') ?? undefined }),
+    query.has('tools') ? { provide: CHAT_TOOLS, useValue: tools } : [],
+  ],
 }).catch((error: unknown) => console.error(error));

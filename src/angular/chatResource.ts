@@ -22,7 +22,9 @@ export interface ChatUsage {
   metrics?: GenerationMetrics;
 }
 
-export interface ChatResourceOptions extends RequestOptions {
+export interface ChatResourceOptions extends Omit<RequestOptions, 'model'> {
+  /** The model that answers: a name, or a function read at each `send` (e.g. a signal the page's picker sets). Default: the client's. */
+  model?: string | (() => string | undefined);
   /** Sent first with every request; not one of `messages()`. */
   system?: string;
   /** Tools the model may call: each round runs through `runTools$` and shows in `messages()` as it happens. */
@@ -199,7 +201,8 @@ function events(
     show: (model, requestOptions) => client.show(model, requestOptions),
   };
   const request: ChatRequest = { messages: options.system ? [{ role: 'system', content: options.system }, ...history] : [...history] };
-  if (options.model !== undefined) request.model = options.model;
+  const model = typeof options.model === 'function' ? options.model() : options.model;
+  if (model !== undefined) request.model = model;
   if (options.think !== undefined) request.think = options.think;
   if (options.options !== undefined) request.options = options.options;
   if (options.format !== undefined) request.format = options.format;

@@ -205,3 +205,19 @@ test('outside an injection context without an injector: an error naming chatReso
   const injector = environment();
   expect(ng.chatResource({ injector }).status()).toBe('ready');
 });
+
+test("model as a function is read at each send (a picker's signal); undefined: the client's model", async () => {
+  const picked = ng.signal<string | undefined>(undefined);
+  const chat = chatIn(environment('quick'), { model: picked });
+  chat.send('One');
+  await until(() => chat.status() === 'ready');
+  expect(lastRequest('quick').body?.messages).toEqual([{ role: 'user', content: 'One' }]);
+  picked.set('thinker');
+  chat.send('Two');
+  await until(() => chat.status() === 'ready' && chat.answer() === 'Done');
+  expect(lastRequest('thinker').body?.messages).toEqual([
+    { role: 'user', content: 'One' },
+    { role: 'assistant', content: 'Hi there' },
+    { role: 'user', content: 'Two' },
+  ]);
+});

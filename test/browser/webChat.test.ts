@@ -26,6 +26,8 @@ function answerTo(body: Record<string, unknown> | undefined): string {
 const answering = (body: Record<string, unknown> | undefined) => tokenize(answerTo(body));
 /** An answer that streams for many seconds: still streaming when a loaded machine gets round to Stop. */
 const LONG_ANSWER = Array.from({ length: 400 }, (_, i) => ` word${i}`);
+const hasToolAnswer = (body: Record<string, unknown> | undefined) =>
+  ((body?.messages ?? []) as { role: string }[]).some((message) => message.role === 'tool');
 const lastQuestion = (request: { body?: Record<string, unknown> }) =>
   ((request.body?.messages ?? []) as { content: string }[]).at(-1)?.content;
 
@@ -44,6 +46,13 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
         long: { tokens: LONG_ANSWER, tokenDelayMs: 30 },
         // The first request waits for a model load that never ends, the next answers at once.
         twice: { tokens: answering, tokenDelayMs: 10, faults: { loadStallMs: 60_000 }, failuresBeforeSuccess: 1 },
+        thinker: { thinking: ['Short waves', ' scatter more.'], tokens: ['Rayleigh', ' scattering.'], tokenDelayMs: 10 },
+        // Calls the page's clock (`?tools`) first, then answers from its result.
+        clocky: {
+          toolCalls: (body) => (hasToolAnswer(body) ? [] : [{ function: { name: 'clock', arguments: {} } }]),
+          tokens: (body) => (hasToolAnswer(body) ? ['It is', ' late.'] : []),
+          tokenDelayMs: 10,
+        },
       },
     });
     demo = spawnExample(['demo', '--web'], { OLLAMA_HOST: server.url, OLLAMA_MODEL: 'chat' });
@@ -91,7 +100,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?model=chat$/);
     await open(new URL(url).search);
     const options = await byTestId('model').locator('option').allTextContents();
-    expect(options.sort()).toEqual(['chat', 'long', 'twice']);
+    expect(options.sort()).toEqual(['chat', 'clocky', 'long', 'thinker', 'twice']);
     expect(await byTestId('model').inputValue()).toBe('chat');
     expect(server.requests.some((request) => request.path === '/api/tags')).toBe(true);
   });
@@ -122,6 +131,32 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     expect(await byTestId('latency').textContent()).toMatch(/^\d+ ms$/);
     expect(await byTestId('error').count()).toBe(0);
     expect(chatRequests().at(-1)!.finishedAt).toBeDefined();
+    // Tools are offered only with ?tools: a model without tool support would refuse the request.
+    expect(chatRequests().at(-1)!.body!.tools).toBeUndefined();
+  });
+
+  it('a model picked in the list answers the next question; its reasoning shows before its answer', async () => {
+    await open('?model=chat');
+    await byTestId('model').selectOption('thinker');
+    await ask('Why is the sky blue?');
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer"]')?.textContent === 'Rayleigh scattering.');
+    await settled();
+    expect(await byTestId('thinking').textContent()).toBe('Short waves scatter more.');
+    const conversation = await page.locator('.conversation li').allTextContents();
+    expect(conversation).toEqual(['Why is the sky blue?', 'Short waves scatter more.', 'Rayleigh scattering.']);
+    expect(chatRequests().at(-1)!.body!.model).toBe('thinker');
+  });
+
+  it('?tools: a tool round shows as it runs — the call, the tool’s result — then the answer', async () => {
+    await open('?model=clocky&tools');
+    await ask('What time is it?');
+    await page.waitForFunction(() => document.querySelector('[data-testid="answer"]')?.textContent === 'It is late.');
+    await settled();
+    expect(await byTestId('tool-call').textContent()).toBe('clock({})');
+    expect(await byTestId('tool-result').textContent()).toMatch(/^clock → \w{3} \w{3} \d{2} \d{4} /);
+    const [asked, answered] = chatRequests().slice(-2);
+    expect((asked!.body!.tools as { function: { name: string } }[]).map((tool) => tool.function.name)).toEqual(['clock']);
+    expect((answered!.body!.messages as { role: string }[]).map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
   });
 
   it('Stop mid-answer: the server sees the disconnect and the text stops growing', async () => {
@@ -135,7 +170,7 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     expect(request.finishedAt).toBeUndefined();
 
     const stopped = (await byTestId('answer').textContent())!;
-    // Let the page run many of the typewriter's 15 ms ticks: a live stream would type on in between.
+    // Let the page run 40 ticks of 15 ms: a live stream (a word every 30 ms) would grow in between.
     await page.evaluate(async () => {
       for (let tick = 0; tick < 40; tick++) await new Promise((resolve) => setTimeout(resolve, 15));
       await new Promise((resolve) => requestAnimationFrame(resolve));
