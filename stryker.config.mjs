@@ -1,0 +1,46 @@
+// StrykerJS (`npm run test:mutation`, not part of `npm test`): mutates the code whose bugs the ordinary
+// suite is most likely to miss (the wire protocol, the operators, the request with its timers, and
+// redaction) and runs the tests of those layers against each mutant. A full run takes tens of minutes on
+// two cores; later runs are incremental (see `incrementalFile`). The score report is reports/mutation/.
+
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    // Our own jest.config.cjs (ts-jest, the setup file, the sequencer), with only the suites of the
+    // mutated layers: the rest (browser, package, CLI, docs) kills nothing here and costs minutes per run.
+    projectType: 'custom',
+    configFile: 'jest.config.cjs',
+    // Jest's --findRelatedTests finds nothing in the sandbox (it does not follow the `.js` suffixes of
+    // our imports); per-test coverage below picks each mutant's tests anyway.
+    enableFindRelatedTests: false,
+    config: {
+      testMatch: ['**/test/{protocol,operators,http,core}/**/*.test.ts', '**/test/integration/faults/**/*.test.ts'],
+    },
+  },
+  // Each mutant runs only the tests that reached it in the first, instrumented run.
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/protocol/**/*.ts',
+    'src/operators/**/*.ts',
+    'src/http/request.ts',
+    'src/http/timers.ts',
+    'src/core/redact.ts',
+    'src/core/errors.ts',
+  ],
+  // Kept under reports/, which is gitignored: the file records positions in today's source and tests, so
+  // a committed copy would conflict on every merge of a branch that touches them, and would only save
+  // the first run on a fresh clone. Locally it turns a rerun after a small change into a minute's work.
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  // Two cores, shared: one jest per core. The tests wait on loopback sockets and timers, and a loaded
+  // machine stretches them, so a mutant counts as a timeout only well past the normal run's time.
+  concurrency: 2,
+  timeoutFactor: 3,
+  timeoutMS: 10000,
+  // The sandbox copies the project: leave out what the tests never read.
+  ignorePatterns: ['dist', 'coverage', 'docs/api', 'test-results', 'reports', 'bench', 'examples/angular'],
+  thresholds: { high: 90, low: 80, break: null },
+};
