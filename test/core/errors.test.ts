@@ -118,3 +118,21 @@ describe('the other errors', () => {
     expect(toOllamaError(foreign).partialText).toBe('');
   });
 });
+
+describe('OllamaError.redacted, the less usual shapes', () => {
+  it('redacts the message even when the stack does not show it, and copes with no stack at all', () => {
+    const error = new OllamaError('http', 'echo KEY');
+    error.stack = 'replaced';
+    expect(error.redacted(['KEY']).message).toBe('echo ***');
+    const stackless = new OllamaError('http', 'echo KEY');
+    stackless.stack = undefined;
+    expect(stackless.redacted(['KEY']).message).toBe('echo ***');
+  });
+
+  it("scrubs a cause's stack read before the redaction, and a cause that quotes only one of several secrets", () => {
+    const cause = new Error('quoted KEY');
+    expect(cause.stack).toContain('KEY'); // V8 formats the stack on first read: now it holds the secret
+    new OllamaError('network', 'm', { cause }).redacted(['OTHER', 'KEY']);
+    expect([cause.message, cause.stack!.includes('KEY')]).toEqual(['quoted ***', false]);
+  });
+});

@@ -205,3 +205,15 @@ describe('timeoutError', () => {
     expect(timeoutError('idle', 5).message).toBe('timeout: no chunk within 5 ms (idle)');
   });
 });
+
+describe('the timer slack', () => {
+  it('expires idle a millisecond early rather than re-arming for one (Node may fire that early)', () => {
+    const { phase, expired } = timers({ idle: 100 });
+    phase.start();
+    phase.chunk(); // the idle timer fires at t = 100
+    jest.advanceTimersByTime(1);
+    phase.chunk(); // t = 1: the deadline is t = 101, but 99 ms quiet at t = 100 is within the slack
+    jest.advanceTimersByTime(99);
+    expect(expired.map((error) => error.phase)).toEqual(['idle']);
+  });
+});

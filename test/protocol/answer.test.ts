@@ -52,3 +52,16 @@ describe('Answer', () => {
     expect(full.response().toolCalls).toEqual([call]);
   });
 });
+
+describe('Answer joins what every chunk carried', () => {
+  it('merged() joins the tool calls of all chunks; response() takes metrics and context from the last', () => {
+    const second: ToolCall = { function: { name: 'time', arguments: {} } };
+    expect(mergeChunks(chunk({ toolCalls: [call] }), chunk({ toolCalls: [second] })).toolCalls).toEqual([call, second]);
+    const metrics = { totalDurationMs: 1 } as unknown as StreamChunk['metrics'];
+    const response = new Answer()
+      .add(chunk({ text: 'a' }))
+      .add(chunk({ done: true, metrics, context: [1, 2] }))
+      .response();
+    expect([response.metrics, response.context]).toEqual([metrics, [1, 2]]);
+  });
+});
