@@ -30,6 +30,13 @@ export default {
   },
   // Each mutant runs only the tests that reached it in the first, instrumented run.
   coverageAnalysis: 'perTest',
+  // Survivors no test can kill (equivalent mutants: the behaviour is the same, only work is saved):
+  // - core/redact.ts `if (result.includes(secret))` → true: splitting on an absent secret changes nothing.
+  // - core/errors.ts `if (!secrets.length) return this` → false: with no secret nothing is replaced and
+  //   the unchanged error is returned anyway; `typeof value === 'string' && …includes…` → true: writing
+  //   a cause's field back unchanged (a frozen one throws into the catch).
+  // - http/timers.ts `ms !== undefined` → true in `limit` (`undefined > 0` is false too), and
+  //   `if (this.idle !== undefined)` → true in `chunk()` (a timestamp nobody reads without an idle limit).
   mutate: [
     'src/protocol/**/*.ts',
     'src/operators/**/*.ts',
@@ -42,16 +49,6 @@ export default {
   // a committed copy would conflict on every merge of a branch that touches them, and would only save
   // the first run on a fresh clone. Locally it turns a rerun after a small change into a minute's work.
   incremental: true,
-  // Survivors no test can kill (equivalent mutants: the behaviour is the same, only work is saved):
-  // - core/redact.ts `if (result.includes(secret))` → true: splitting on an absent secret changes nothing.
-  // - core/errors.ts `if (!secrets.length) return this` → false: with no secret nothing is replaced and
-  //   the unchanged error is returned anyway; `typeof value === 'string' && …includes…` → true: writing
-  //   a cause's field back unchanged (a frozen one throws into the catch).
-  // - http/timers.ts `ms !== undefined` → true in `limit` (`undefined > 0` is false too); the `sawChunk`
-  //   branch of `chunk()` emptied or skipped (each chunk then re-arms the idle timer: the same deadlines,
-  //   with the timer churn the branch avoids); `if (this.idle !== undefined)` → true there (a timestamp
-  //   nobody reads).
-
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
