@@ -102,9 +102,25 @@ describe('the first-token and total limits', () => {
 });
 
 describe('settleWithin', () => {
+  /** From now, `calls` stays empty for `ms - 1` and has one call at `ms`. */
+  const settlesAt = (calls: unknown[], ms: number) => {
+    jest.advanceTimersByTime(ms - 1);
+    expect(calls).toHaveLength(0);
+    jest.advanceTimersByTime(1);
+    expect(calls).toHaveLength(1);
+  };
   const settled = () => {
     const calls: number[] = [];
     return { calls, onSettle: () => calls.push(performance.now()) };
+  };
+  /** The calls of a PhaseTimers started now (given a chunk at once with `chunk`) told to settle within `ms`. */
+  const settling = (timeouts: ConstructorParameters<typeof PhaseTimers>[0], ms: number, gapsToo: boolean, chunk = false) => {
+    const { phase } = timers(timeouts);
+    phase.start();
+    if (chunk) phase.chunk();
+    const { calls, onSettle } = settled();
+    phase.settleWithin(ms, onSettle, gapsToo);
+    return calls;
   };
 
   it('replaces the deadlines by one call after `ms` when no limit is nearer', () => {
@@ -113,10 +129,7 @@ describe('settleWithin', () => {
     const { calls, onSettle } = settled();
     phase.settleWithin(30, onSettle, true);
     expect(jest.getTimerCount()).toBe(1);
-    jest.advanceTimersByTime(29);
-    expect(calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(calls).toHaveLength(1);
+    settlesAt(calls, 30);
     expect(expired).toEqual([]);
   });
 
@@ -126,40 +139,13 @@ describe('settleWithin', () => {
     jest.advanceTimersByTime(80);
     const near = settled();
     phase.settleWithin(1_000, near.onSettle);
-    jest.advanceTimersByTime(19);
-    expect(near.calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(near.calls).toHaveLength(1);
+    settlesAt(near.calls, 20);
   });
 
   it('counts the first-token gap only with gapsToo, and only before a chunk', () => {
-    const without = timers({ firstToken: 20 });
-    without.phase.start();
-    const late = settled();
-    without.phase.settleWithin(50, late.onSettle);
-    jest.advanceTimersByTime(49);
-    expect(late.calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(late.calls).toHaveLength(1);
-
-    const withGaps = timers({ firstToken: 20 });
-    withGaps.phase.start();
-    const soon = settled();
-    withGaps.phase.settleWithin(50, soon.onSettle, true);
-    jest.advanceTimersByTime(19);
-    expect(soon.calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(soon.calls).toHaveLength(1);
-
-    const afterChunk = timers({ firstToken: 20 });
-    afterChunk.phase.start();
-    afterChunk.phase.chunk();
-    const full = settled();
-    afterChunk.phase.settleWithin(50, full.onSettle, true);
-    jest.advanceTimersByTime(49);
-    expect(full.calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(full.calls).toHaveLength(1);
+    settlesAt(settling({ firstToken: 20 }, 50, false), 50);
+    settlesAt(settling({ firstToken: 20 }, 50, true), 20);
+    settlesAt(settling({ firstToken: 20 }, 50, true, true), 50);
   });
 
   it('counts the idle gap from the last chunk with gapsToo, and only after a chunk', () => {
@@ -171,19 +157,9 @@ describe('settleWithin', () => {
     jest.advanceTimersByTime(20); // t = 30
     const soon = settled();
     phase.settleWithin(100, soon.onSettle, true);
-    jest.advanceTimersByTime(19);
-    expect(soon.calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(soon.calls).toHaveLength(1);
+    settlesAt(soon.calls, 20);
 
-    const before = timers({ idle: 40 });
-    before.phase.start();
-    const full = settled();
-    before.phase.settleWithin(60, full.onSettle, true);
-    jest.advanceTimersByTime(59);
-    expect(full.calls).toHaveLength(0);
-    jest.advanceTimersByTime(1);
-    expect(full.calls).toHaveLength(1);
+    settlesAt(settling({ idle: 40 }, 60, true), 60);
   });
 
   it('a settle timer already elapsed fires at once', () => {
