@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'docs/api/', 'test-results/'] },
+  { ignores: ['dist/', 'coverage/', 'docs/api/', 'test-results/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
