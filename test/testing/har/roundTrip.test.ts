@@ -36,7 +36,8 @@ describe('record, then replay three ways', () => {
     expect(entry!.timings.wait).toBeGreaterThanOrEqual(35);
     const offsets = chunks.map((chunk) => chunk.offsetMs);
     expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
-    expect(offsets.at(-1)! - offsets[0]!).toBeGreaterThanOrEqual(15 * (recorded.length - 2));
+    // Offsets are whole ms, and Node may fire a timer up to a millisecond early: 2 ms of slack a gap.
+    expect(offsets.at(-1)! - offsets[0]!).toBeGreaterThanOrEqual((15 - 2) * (recorded.length - 2));
   });
 
   it('replays through the test server with the same chunks', async () => {

@@ -73,8 +73,8 @@ describe('replay timing', () => {
       const times = await arrivals(server.url, chunkBytes);
       await server.close();
       expect(times).toHaveLength(offsets.length);
-      // A chunk never comes before it is due (timers never fire early).
-      times.forEach((time, i) => expect(time).toBeGreaterThanOrEqual(offsets[i]! / speed - 1));
+      // A chunk never comes before it is due: offsets are whole ms, and Node may fire a timer up to 1 ms early.
+      times.forEach((time, i) => expect(time).toBeGreaterThanOrEqual(offsets[i]! / speed - 2));
     }
   });
 
@@ -102,6 +102,6 @@ describe('replay timing', () => {
     const startedAt = performance.now();
     const chunks = await lastValueFrom(replayChunks(har).pipe(toArray()));
     expect(chunks.at(-1)).toMatchObject({ done: true });
-    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(offsets.at(-1)! - 1);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(offsets.at(-1)! - 2);
   });
 });
