@@ -4,58 +4,16 @@
  * speed 1, and each chunk's arrival is compared with its offset, up to one constant shift (the
  * request's own start and the connection move every chunk alike).
  */
-import { lastValueFrom } from 'rxjs';
-import { OllamaClient } from '../src/client/client.js';
-import { startRecorder } from '../src/testing/har/recorder.js';
-import type { Har } from '../src/testing/har/types.js';
+import { arrivals, recordPacedSession } from '../test/testing/har/pacedSession.js';
 import { startTestServer } from '../src/testing/server/index.js';
 import { type Row, ms } from './table.js';
 
 const ROUNDS = 20;
-const BODY = JSON.stringify({ model: 'paced', prompt: 'Count' });
-
-async function record(): Promise<Har> {
-  const server = await startTestServer({
-    models: {
-      paced: {
-        tokens: ['One', ',', ' two', ',', ' three', '.'],
-        tokenDelayMs: 25,
-        loadDelayMs: 60,
-        faults: { stall: { afterTokens: 3, ms: 50 } },
-      },
-    },
-  });
-  const recorder = await startRecorder({ upstream: server.url });
-  const client = new OllamaClient({ host: recorder.url });
-  await lastValueFrom(client.generate$({ prompt: 'Count' }, { model: 'paced' }));
-  await client.close();
-  await recorder.close();
-  await server.close();
-  return recorder.har();
-}
-
-/** When each recorded chunk had fully arrived, in ms from the request's start. */
-async function arrivals(url: string, chunkBytes: readonly number[]): Promise<number[]> {
-  const startedAt = performance.now();
-  const reader = (await fetch(`${url}/api/generate`, { method: 'POST', body: BODY })).body!.getReader();
-  const times: number[] = [];
-  let received = 0;
-  let ends = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    received += read.value.length;
-    while (times.length < chunkBytes.length && ends + chunkBytes[times.length]! <= received) {
-      ends += chunkBytes[times.length]!;
-      times.push(performance.now() - startedAt);
-    }
-  }
-  return times;
-}
-
 const quantile = (values: readonly number[], q: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))]!;
 
 export async function measureReplay(): Promise<Row[]> {
-  const har = await record();
+  const har = await recordPacedSession();
   const chunks = har.log.entries[0]!.response._chunks!;
   const deviations: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {

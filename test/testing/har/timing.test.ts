@@ -1,54 +1,10 @@
 import { TestScheduler } from 'rxjs/testing';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import { OllamaClient } from '../../../src/client/client.js';
 import { firstTokenLatency } from '../../../src/operators/firstTokenLatency.js';
-import { startRecorder } from '../../../src/testing/har/recorder.js';
 import { replayChunks } from '../../../src/testing/har/replayChunks.js';
 import type { Har } from '../../../src/testing/har/types.js';
 import { startTestServer } from '../../../src/testing/server/index.js';
-
-const BODY = JSON.stringify({ model: 'paced', prompt: 'Count' });
-
-/** A session with pauses worth keeping: a model load, then uneven token gaps. */
-async function record(): Promise<Har> {
-  const server = await startTestServer({
-    models: {
-      paced: {
-        tokens: ['One', ',', ' two', ',', ' three', '.'],
-        tokenDelayMs: 25,
-        loadDelayMs: 60,
-        faults: { stall: { afterTokens: 3, ms: 50 } },
-      },
-    },
-  });
-  const recorder = await startRecorder({ upstream: server.url });
-  const client = new OllamaClient({ host: recorder.url });
-  await lastValueFrom(client.generate$({ prompt: 'Count' }, { model: 'paced' }));
-  await client.close();
-  await recorder.close();
-  await server.close();
-  return recorder.har();
-}
-
-/** When each recorded chunk had fully arrived, in ms from the request's start, read with fetch. */
-async function arrivals(url: string, chunkBytes: readonly number[]): Promise<number[]> {
-  const startedAt = performance.now();
-  const response = await fetch(`${url}/api/generate`, { method: 'POST', body: BODY });
-  expect(response.status).toBe(200);
-  const reader = response.body!.getReader();
-  const times: number[] = [];
-  let received = 0;
-  let ends = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    received += read.value.length;
-    // Chunks written close together may come in one TCP read: each is timed by the read that completed it.
-    while (times.length < chunkBytes.length && ends + chunkBytes[times.length]! <= received) {
-      ends += chunkBytes[times.length]!;
-      times.push(performance.now() - startedAt);
-    }
-  }
-  return times;
-}
+import { arrivals, recordPacedSession } from './pacedSession.js';
 
 describe('replay timing', () => {
   let har: Har;
@@ -56,7 +12,7 @@ describe('replay timing', () => {
   let chunkBytes: number[];
 
   beforeAll(async () => {
-    har = await record();
+    har = await recordPacedSession();
     offsets = har.log.entries[0]!.response._chunks!.map((chunk) => chunk.offsetMs);
     // A first fetch loads undici's fetch and web streams: not to be timed.
     const warm = await startTestServer();
