@@ -35,12 +35,11 @@ export function withAbortSignal<T>(work: (signal: AbortSignal) => ObservableInpu
 export function withCallerSignal<T>(source: Observable<T>, signal: AbortSignal | undefined): Observable<T> {
   if (!signal) return source;
   return new Observable<T>((subscriber) => {
-    const onAbort = () => subscriber.error(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) return subscriber.error(signal.reason);
+    const stopWatching = onAbort(signal, () => subscriber.error(signal.reason));
     const subscription = source.subscribe(subscriber);
     return () => {
-      signal.removeEventListener('abort', onAbort);
+      stopWatching();
       subscription.unsubscribe();
     };
   });

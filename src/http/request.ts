@@ -71,34 +71,31 @@ const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/
 
 /** A streamed answer (generate, chat, progress): NDJSON lines until the last one. */
 export function streamLines<T>(context: RequestContext, call: Call, lines: LineReading<T>): Observable<T> {
-  return exchange(context, call, () => ({
+  return exchange(context, call, {
     ...lines,
     maxLineBytes: DEFAULT_MAX_LINE_BYTES,
     unfinished: `Ollama's answer to ${call.path} ended before its final line (no "done": true)`,
-  }));
+  });
 }
 
 /** A one-document answer (list, show, embed, …), bounded by the client's `maxAnswerBytes`. */
 export function readAnswer<T>(context: RequestContext, call: Call, decode: (value: unknown) => T): Observable<T> {
-  return exchange(context, call, () => ({
+  return exchange(context, call, oneDocument(context, call, decode));
+}
+
+/** An answer whose body says nothing (delete, copy, blobs): it completes once the answer is a success. */
+export function expectNothing(context: RequestContext, call: Call): Observable<never> {
+  return exchange(context, call, { ...oneDocument(context, call, decodeNothing), emptyIsAnswer: true }).pipe(ignoreElements());
+}
+
+function oneDocument<T>(context: RequestContext, call: Call, decode: (value: unknown) => T): Reading<T> {
+  return {
     decode,
     isLast: () => true,
     maxLineBytes: context.maxAnswerBytes,
     maxBytes: context.maxAnswerBytes,
     unfinished: `Ollama's answer to ${call.path} was empty`,
-  }));
-}
-
-/** An answer whose body says nothing (delete, copy, blobs): it completes once the answer is a success. */
-export function expectNothing(context: RequestContext, call: Call): Observable<never> {
-  return exchange(context, call, (context) => ({
-    decode: decodeNothing,
-    isLast: () => true,
-    maxLineBytes: context.maxAnswerBytes,
-    maxBytes: context.maxAnswerBytes,
-    emptyIsAnswer: true,
-    unfinished: `Ollama's answer to ${call.path} was empty`,
-  })).pipe(ignoreElements());
+  };
 }
 
 /** The body as JSON; a value JSON cannot carry (a BigInt, a cycle) is the caller's bug, not a network failure. */
@@ -115,13 +112,13 @@ export function jsonBody(body: unknown): string {
  * unsubscribing aborts the request in whatever phase it is — connecting, waiting for the model to
  * load, or reading the body — and is never reported as an error.
  */
-function exchange<T>(context: RequestContext, call: Call, reading: (context: RequestContext) => Reading<T>): Observable<T> {
+function exchange<T>(context: RequestContext, call: Call, reading: Reading<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
     const abort = new AbortController();
     const fail = (error: unknown) => {
       if (!subscriber.closed) subscriber.error(toOllamaError(error, body.text()).redacted(context.secrets));
     };
-    const body = new BodyReader(reading(context), call.path, subscriber, fail, context.secrets);
+    const body = new BodyReader(reading, call.path, subscriber, fail, context.secrets);
     const timers = new PhaseTimers(context.timeouts, fail);
     body.onLast = () => timers.settleWithin(DONE_GRACE_MS, body.completeAfterPendingReads);
     body.onRead = () => timers.chunk();
