@@ -35,6 +35,16 @@ describe('countTokens', () => {
     });
   });
 
+  it('keeps a word open across an empty chunk, and closes it at whitespace, whichever chunk holds it', () => {
+    const words = chunkValues({ a: 'Hel', b: '', c: 'lo ', d: 'big', e: '  ', f: 'world', g: '' }, 'g');
+    marbles().run(({ cold, expectObservable }) => {
+      expectObservable(cold('a-b-c-d-e-f-g|', words).pipe(countTokens({ estimate: 'words' }))).toBe(
+        '1-----2---3--|',
+        counts,
+      );
+    });
+  });
+
   it('emits nothing for a stream without text', () => {
     marbles().run(({ cold, expectObservable }) => {
       expectObservable(cold('b-d|', values).pipe(countTokens())).toBe('---|');
