@@ -26,7 +26,11 @@ export default {
     // Jest's --findRelatedTests finds nothing in the sandbox (it does not follow the `.js` suffixes of
     // our imports); per-test coverage below picks each mutant's tests anyway.
     enableFindRelatedTests: false,
-    config: { testMatch: TESTS.map((path) => (path.endsWith('.ts') ? `**/${path}` : `**/${path}/**/*.test.ts`)) },
+    config: {
+      testMatch: TESTS.map((path) => (path.endsWith('.ts') ? `**/${path}` : `**/${path}/**/*.test.ts`)),
+      // Runs only the suites that hold a mutant's tests.
+      testSequencer: '<rootDir>/test/mutationSequencer.cjs',
+    },
   },
   // Each mutant runs only the tests that reached it in the first, instrumented run.
   coverageAnalysis: 'perTest',

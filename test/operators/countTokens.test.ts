@@ -38,10 +38,7 @@ describe('countTokens', () => {
   it('keeps a word open across an empty chunk, and closes it at whitespace, whichever chunk holds it', () => {
     const words = chunkValues({ a: 'Hel', b: '', c: 'lo ', d: 'big', e: '  ', f: 'world', g: '' }, 'g');
     marbles().run(({ cold, expectObservable }) => {
-      expectObservable(cold('a-b-c-d-e-f-g|', words).pipe(countTokens({ estimate: 'words' }))).toBe(
-        '1-----2---3--|',
-        counts,
-      );
+      expectObservable(cold('a-b-c-d-e-f-g|', words).pipe(countTokens({ estimate: 'words' }))).toBe('1-----2---3--|', counts);
     });
   });
 
