@@ -1,3 +1,4 @@
+import { concat, of, throwError } from 'rxjs';
 import { OllamaError } from '../../src/core/errors.js';
 import { collectText } from '../../src/operators/collectText.js';
 import { chunkValues } from '../../src/testing/marbles.js';
@@ -62,6 +63,21 @@ describe('collectText', () => {
     });
     expect(thrown).toBe(controller.signal.reason);
   });
+
+  it.each([null, undefined, 'AbortError', { message: 'AbortError' }])(
+    'rethrows %p, which has no name to test, as an OllamaError',
+    (thrown) => {
+      // Not a marble `#`: it reads null and undefined as the string 'error'.
+      let error: unknown;
+      concat(
+        of(values.a),
+        throwError(() => thrown),
+      )
+        .pipe(collectText())
+        .subscribe({ error: (e: unknown) => (error = e) });
+      expect(error).toEqual(expect.objectContaining({ kind: 'network', partialText: 'Hel' }));
+    },
+  );
 
   it('unsubscribes from the source when unsubscribed, emitting nothing', () => {
     marbles().run(({ hot, expectObservable, expectSubscriptions }) => {
