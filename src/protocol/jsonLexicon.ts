@@ -10,7 +10,7 @@ export const isAtomChar = (code: number) =>
   code === 0x2b ||
   code === 0x2e ||
   code === 0x45 ||
-  code === 0x65 ||
+  // Lower-case letters: the literals, and the exponent's `e`.
   (code >= 0x61 && code <= 0x7a);
 export const isHexDigit = (code: number) => (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x66);
 export const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;

@@ -101,14 +101,14 @@ export class PartialJsonParser {
       if (code === 0x22 || code === 0x5c || code < 0x20) break;
       i++;
     }
-    if (i > start) this.appendToString(text.slice(start, i));
+    this.appendToString(text.slice(start, i));
     if (i === text.length) return i;
     const code = text.charCodeAt(i);
     if (code === 0x5c) {
       string.escape = '\\';
       return this.readEscape(text, i + 1);
     }
-    if (code < 0x20) this.fail(this.position + i, 'a control character inside a string');
+    if (code !== 0x22) this.fail(this.position + i, 'a control character inside a string');
     this.string = undefined;
     const whole = string.text + string.held;
     if (string.isKey) {
