@@ -3,6 +3,8 @@
 // redaction) and runs the tests of those layers against each mutant. A full run takes hours on two
 // loaded cores; later runs are incremental (see `incrementalFile`). The score report is reports/mutation/.
 
+import { fileURLToPath } from 'node:url';
+
 /**
  * The suites run against each mutant. `STRYKER_TESTS=test/core,test/http/timers.test.ts` narrows them for
  * a quick run: its score is a lower bound of the full one (a mutant these tests kill, all of them kill).
@@ -28,8 +30,10 @@ export default {
     enableFindRelatedTests: false,
     config: {
       testMatch: TESTS.map((path) => (path.endsWith('.ts') ? `**/${path}` : `**/${path}/**/*.test.ts`)),
-      // Runs only the suites that hold a mutant's tests.
+      // Runs only the suites that hold a mutant's tests, and stops at the first that fails. (Stryker reads
+      // the environment's name before jest resolves `<rootDir>`, hence the path from here.)
       testSequencer: '<rootDir>/test/mutationSequencer.cjs',
+      testEnvironment: fileURLToPath(new URL('test/mutationEnvironment.cjs', import.meta.url)),
     },
   },
   // Each mutant runs only the tests that reached it in the first, instrumented run.
