@@ -192,6 +192,27 @@ describe('NDJSON parsing of many lines read together (one JSON.parse per batch)'
     expect(values).toEqual(lines.map((line) => JSON.parse(line)));
   });
 
+  it('parses a large read at most 256 kB at a time, a longer line alone, so that it never holds all its values at once', () => {
+    const batchMax = 256 * 1024;
+    /** A line of exactly `bytes` bytes, its newline included. */
+    const lineOf = (bytes: number) => `{"r":"${'x'.repeat(bytes - 9)}"}\n`;
+    // Lines end 50 bytes before the batch limit and exactly at it: the first batch must stop at the former.
+    const lines = [...Array.from({ length: 1_000 }, () => lineOf(262)), lineOf(batchMax - 262_000 - 50), lineOf(51)];
+    lines.push(lineOf(300 * 1024), ...Array.from({ length: 3_000 }, () => lineOf(300)));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const values: unknown[] = [];
+      new NdjsonParser().push(new TextEncoder().encode(lines.join('')), (value) => values.push(value));
+      expect(values).toEqual(lines.map((line) => JSON.parse(line)));
+      const texts = parse.mock.calls.map(([text]) => text);
+      expect(texts[0]).toHaveLength(batchMax - 50 + 1);
+      expect(texts).toContain(`[${lines[1_002]!.slice(0, -1)}]`);
+      for (const text of texts) if (!text.includes(lines[1_002]!.slice(0, -1))) expect(text.length).toBeLessThanOrEqual(batchMax + 1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('a line over the line limit inside a large read fails, after the lines before it', () => {
     const parser = new NdjsonParser(1_000);
     const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ response: `t${i}`, done: false }));
