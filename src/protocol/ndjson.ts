@@ -56,7 +56,7 @@ export class NdjsonParser {
 
   /** The last line may lack its newline. */
   end(onValue: (value: unknown) => void): void {
-    if (this.heldBytes > 0) this.parseLines(this.decoder.decode(this.takeHeld(new Uint8Array(0))), onValue);
+    this.parseLines(this.decoder.decode(this.takeHeld(new Uint8Array(0))), onValue);
   }
 
   private decode(piece: Uint8Array): string {

@@ -54,9 +54,12 @@ describe('token lines: the fast path agrees with the codec', () => {
     expect(kindOf(decodeChatLine, chatLine(extra))).toBe('protocol');
   });
 
-  it.each([{ thinking: 1 }, { tool_calls: 'x' }, { tool_calls: [{}] }])('chat message %j is a protocol error', (message) => {
-    expect(kindOf(decodeChatLine, chatLine({}, message))).toBe('protocol');
-  });
+  it.each([{ thinking: 1 }, { tool_calls: 'x' }, { tool_calls: [{}] }, { role: 1 }, { content: null }])(
+    'chat message %j is a protocol error',
+    (message) => {
+      expect(kindOf(decodeChatLine, chatLine({}, message))).toBe('protocol');
+    },
+  );
 
   it('accepts what the codec accepts, unknown fields included, and builds the same chunk', () => {
     const head = { model: 'm', createdAt: 't' };
@@ -110,5 +113,70 @@ describe('token lines: the fast path agrees with the codec', () => {
     const call = { id: 'call_1', function: { index: 0, name: 'f', arguments: { a: 1 } } };
     const last = generateLine({ done: true, done_reason: 'stop', tool_calls: [call] });
     expect(decodeGenerateLine(last)).toMatchObject({ done: true, toolCalls: [call] });
+  });
+
+  describe('chunks hold exactly the fields the line sent (no field set to undefined)', () => {
+    const head = { model: 'm', createdAt: 't' };
+    const metrics = {
+      total_duration: 5e9,
+      load_duration: 1e9,
+      prompt_eval_count: 7,
+      prompt_eval_duration: 2e9,
+      eval_count: 12,
+      eval_duration: 3e9,
+    };
+    const chunkMetrics = { totalMs: 5000, loadMs: 1000, promptEvalCount: 7, promptEvalMs: 2000, evalCount: 12, evalMs: 3000 };
+
+    it('token lines, whose final fields are read only on the done line', () => {
+      expect(decodeGenerateLine(generateLine({ done_reason: 'stop', ...metrics, context: [1] }))).toStrictEqual({
+        text: 'x',
+        done: false,
+        ...head,
+      });
+      expect(decodeChatLine(chatLine({ done_reason: 'stop', eval_count: 1 }, { thinking: '' }))).toStrictEqual({
+        text: 'x',
+        done: false,
+        role: 'assistant',
+        ...head,
+      });
+    });
+
+    it('done lines, with and without their final fields', () => {
+      expect(decodeGenerateLine(generateLine({ done: true }))).toStrictEqual({ text: 'x', done: true, ...head });
+      expect(decodeChatLine(chatLine({ done: true }))).toStrictEqual({ text: 'x', done: true, role: 'assistant', ...head });
+      const last = { done: true, done_reason: 'stop', ...metrics };
+      expect(decodeGenerateLine(generateLine({ ...last, context: [1, 2] }))).toStrictEqual({
+        text: 'x',
+        done: true,
+        ...head,
+        doneReason: 'stop',
+        metrics: chunkMetrics,
+        context: [1, 2],
+      });
+      expect(decodeChatLine(chatLine(last))).toStrictEqual({
+        text: 'x',
+        done: true,
+        role: 'assistant',
+        ...head,
+        doneReason: 'stop',
+        metrics: chunkMetrics,
+      });
+    });
+
+    it('tool calls and log probabilities without their optional fields', () => {
+      const call = { function: { name: 'f', arguments: {} } };
+      const chunk = decodeChatLine(chatLine({ logprobs: [{ token: 'x', logprob: -1 }] }, { tool_calls: [call] }));
+      expect(chunk.toolCalls).toStrictEqual([call]);
+      expect(chunk.logprobs).toStrictEqual([{ token: 'x', logprob: -1 }]);
+    });
+  });
+
+  it.each([
+    ['an error line', { error: 'CUDA out of memory' }, 'server'],
+    ["an unknown model's error line", { error: 'model "x" not found, try pulling it first' }, 'model_not_found'],
+  ])('%s is an OllamaError of its kind, with its text as the message', (_, line, kind) => {
+    for (const decode of [decodeGenerateLine, decodeChatLine]) {
+      expect(() => decode(line)).toThrow(expect.objectContaining({ name: 'OllamaError', kind, message: line.error }));
+    }
   });
 });
