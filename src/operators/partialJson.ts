@@ -41,25 +41,24 @@ export function partialJson<A = unknown, T extends StreamChunk = StreamChunk>(
   return (source) =>
     new Observable<DeepPartial<A>>((subscriber) => {
       const parser = new PartialJsonParser();
-      let finished = false;
-      // The whole value goes out once, the moment it is complete, decoded when there is a codec.
-      const emitWhenComplete = () => {
-        if (finished || !parser.complete) return false;
-        finished = true;
+      let emittedWhole = false;
+      // The whole value goes out once, the moment it is complete, decoded when there is a codec:
+      // trailing whitespace after it must not show the raw value again.
+      const emitWhole = () => {
+        if (emittedWhole) return;
+        emittedWhole = true;
         subscriber.next((codec ? decodeAnswer(codec, parser.value, parser.text) : parser.value) as DeepPartial<A>);
-        return true;
       };
       return source.subscribe({
         next: guard(subscriber, (chunk: T) => {
-          if (!chunk.text) return;
           parser.push(chunk.text);
-          // After the whole value nothing more is emitted: trailing whitespace must not show the raw value again.
-          if (!emitWhenComplete() && !finished && parser.changed) subscriber.next(parser.snapshot() as DeepPartial<A>);
+          if (parser.complete) emitWhole();
+          else if (parser.changed) subscriber.next(parser.snapshot() as DeepPartial<A>);
         }),
         error: (error: unknown) => subscriber.error(error),
         complete: guard(subscriber, () => {
           parser.end();
-          emitWhenComplete();
+          emitWhole();
           subscriber.complete();
         }),
       });
