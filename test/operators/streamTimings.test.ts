@@ -34,6 +34,33 @@ describe('streamTimings', () => {
     });
   });
 
+  it('measures from its own subscription, and reads an empty stream', () => {
+    marbles().run(({ hot, cold, expectObservable }) => {
+      expectObservable(hot('---a--b-d|', values).pipe(streamTimings()), '-^').toBe('---------(t|)', {
+        t: { firstTokenMs: 2, totalMs: 8, chunks: 3, tokens: 2, tokensPerSecond: (1 / 3) * 1000 },
+      });
+      expectObservable(cold('--|').pipe(streamTimings())).toBe('--(t|)', { t: { totalMs: 2, chunks: 0, tokens: 0 } });
+    });
+  });
+
+  it('gives no rate it would have to divide by zero for: tokens in one instant, or metrics without evalMs', () => {
+    marbles().run(({ cold, expectObservable }) => {
+      expectObservable(cold('(ab)-d|', values).pipe(streamTimings())).toBe('------(t|)', {
+        t: { firstTokenMs: 0, totalMs: 6, chunks: 3, tokens: 2 },
+      });
+      for (const metrics of [{ evalCount: 5 }, { evalCount: 5, evalMs: 0 }]) {
+        const counted = { ...values, d: { ...values.d, metrics } };
+        expectObservable(cold('a-b-d|', counted).pipe(streamTimings())).toBe('-----(t|)', {
+          t: { firstTokenMs: 0, totalMs: 5, chunks: 3, tokens: 5, tokensPerSecond: (1 / 2) * 1000 },
+        });
+      }
+      const timed = { ...values, d: { ...values.d, metrics: { evalMs: 100 } } };
+      expectObservable(cold('a-b-d|', timed).pipe(streamTimings())).toBe('-----(t|)', {
+        t: { firstTokenMs: 0, totalMs: 5, chunks: 3, tokens: 2, tokensPerSecond: (1 / 2) * 1000 },
+      });
+    });
+  });
+
   it('passes an error through without timings', () => {
     marbles().run(({ cold, expectObservable }) => {
       const error = new Error('boom');

@@ -1,3 +1,4 @@
+import { take } from 'rxjs';
 import { throttleChunks } from '../../src/operators/throttleChunks.js';
 import { chunkValues } from '../../src/testing/marbles.js';
 import type { ChatChunk } from '../../src/core/types.js';
@@ -73,6 +74,15 @@ describe('throttleChunks', () => {
       const timers: number[] = [];
       cold('---x-y').subscribe(() => timers.push(scheduler.live));
       testScheduler.schedule(() => expect(timers).toEqual([1, 0]), 6);
+    });
+  });
+
+  it('starts no window timer when the emission itself ends the subscription (take(1))', () => {
+    const testScheduler = marbles();
+    testScheduler.run(({ cold, expectObservable }) => {
+      const scheduler = trackTimers(testScheduler);
+      expectObservable(cold('ab|', values).pipe(throttleChunks(10, scheduler), take(1))).toBe('(a|)', values);
+      testScheduler.schedule(() => expect(scheduler.live).toBe(0), 1);
     });
   });
 });

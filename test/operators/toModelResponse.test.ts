@@ -1,4 +1,4 @@
-import { type OperatorFunction, lastValueFrom, throwError, toArray } from 'rxjs';
+import { type OperatorFunction, concat, lastValueFrom, of, throwError, toArray } from 'rxjs';
 import { OllamaError } from '../../src/core/errors.js';
 import { errorsAsChunks } from '../../src/operators/errorsAsChunks.js';
 import { toModelResponse } from '../../src/operators/toModelResponse.js';
@@ -40,6 +40,28 @@ describe('toModelResponse', () => {
       expectObservable(cold('a-b-#', values, error).pipe(toModelResponse())).toBe('----(r|)', {
         r: { text: 'Hello', success: false, done: false, error: 'CUDA error', kind: 'server', statusCode: 500 },
       });
+    });
+  });
+
+  it("holds exactly the error's details it has: none of a foreign error, and no field set to undefined", async () => {
+    const failedWith = (error: unknown) =>
+      lastValueFrom(
+        concat(
+          of(values.a),
+          throwError(() => error),
+        ).pipe(toModelResponse()),
+      );
+    const bare = { text: 'Hel', success: false, done: false };
+    expect(await failedWith(new TypeError('socket hang up'))).toStrictEqual({ ...bare, error: 'socket hang up' });
+    expect(await failedWith(new OllamaError('network', 'reset'))).toStrictEqual({ ...bare, error: 'reset', kind: 'network' });
+    const full = new OllamaError('http', 'unauthorized', { statusCode: 401, phase: 'headers', signinUrl: 'https://ollama.com/connect' });
+    expect(await failedWith(full)).toStrictEqual({
+      ...bare,
+      error: 'unauthorized',
+      kind: 'http',
+      statusCode: 401,
+      phase: 'headers',
+      signinUrl: 'https://ollama.com/connect',
     });
   });
 
