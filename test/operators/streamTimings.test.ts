@@ -1,3 +1,4 @@
+import type { StreamChunk } from '../../src/core/types.js';
 import { streamTimings } from '../../src/operators/streamTimings.js';
 import { chunkValues } from '../../src/testing/marbles.js';
 import { marbles } from './virtualTime.js';
@@ -39,7 +40,7 @@ describe('streamTimings', () => {
       expectObservable(hot('---a--b-d|', values).pipe(streamTimings()), '-^').toBe('---------(t|)', {
         t: { firstTokenMs: 2, totalMs: 8, chunks: 3, tokens: 2, tokensPerSecond: (1 / 3) * 1000 },
       });
-      expectObservable(cold('--|').pipe(streamTimings())).toBe('--(t|)', { t: { totalMs: 2, chunks: 0, tokens: 0 } });
+      expectObservable(cold<StreamChunk>('--|').pipe(streamTimings())).toBe('--(t|)', { t: { totalMs: 2, chunks: 0, tokens: 0 } });
     });
   });
 

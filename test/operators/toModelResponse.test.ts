@@ -54,13 +54,13 @@ describe('toModelResponse', () => {
     const bare = { text: 'Hel', success: false, done: false };
     expect(await failedWith(new TypeError('socket hang up'))).toStrictEqual({ ...bare, error: 'socket hang up' });
     expect(await failedWith(new OllamaError('network', 'reset'))).toStrictEqual({ ...bare, error: 'reset', kind: 'network' });
-    const full = new OllamaError('http', 'unauthorized', { statusCode: 401, phase: 'headers', signinUrl: 'https://ollama.com/connect' });
+    const full = new OllamaError('http', 'unauthorized', { statusCode: 401, phase: 'firstToken', signinUrl: 'https://ollama.com/connect' });
     expect(await failedWith(full)).toStrictEqual({
       ...bare,
       error: 'unauthorized',
       kind: 'http',
       statusCode: 401,
-      phase: 'headers',
+      phase: 'firstToken',
       signinUrl: 'https://ollama.com/connect',
     });
   });
