@@ -1,6 +1,7 @@
 import { type MonoTypeOperatorFunction, Observable, type SchedulerLike, type Subscription, asyncScheduler } from 'rxjs';
 import type { StreamChunk } from '../core/types.js';
 import { mergeChunks } from '../protocol/answer.js';
+import { isHighSurrogate } from '../protocol/jsonLexicon.js';
 import { guard } from './guard.js';
 
 export interface TypewriterOptions {
@@ -46,7 +47,7 @@ const MIN_TICK_MS = 4;
  */
 export function typewriter<T extends StreamChunk>(
   msPerChar = 50,
-  { scheduler = asyncScheduler, maxLagMs, unit = 'grapheme' }: TypewriterOptions = {},
+  { scheduler = asyncScheduler, maxLagMs, unit }: TypewriterOptions = {},
 ): MonoTypeOperatorFunction<T> {
   const split = unitSplitter(unit === 'word' ? wordSegmenter() : graphemeSegmenter());
   return (source) =>
@@ -162,19 +163,20 @@ function unitChunks<T extends StreamChunk>(split: (text: string, final: boolean)
 function unitSplitter(segment: (text: string) => Unit[]): (text: string, final: boolean) => Unit[] {
   return (text, final) => {
     const code = text.charCodeAt(text.length - 1);
-    const cut = !final && code >= 0xd800 && code <= 0xdbff ? text.length - 1 : text.length;
+    const cut = !final && isHighSurrogate(code) ? text.length - 1 : text.length;
     const units = segment(text.slice(0, cut));
     if (cut < text.length) {
       const last = units.at(-1);
       if (last) last.text += text.slice(cut);
-      else units.push({ text: text.slice(cut), index: cut });
+      // Nothing before the cut: the text is that half alone.
+      else units.push({ text, index: 0 });
     }
     return units;
   };
 }
 
 function graphemeSegmenter(): (text: string) => Unit[] {
-  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const segmenter = new Intl.Segmenter();
   return (text) => Array.from(segmenter.segment(text), ({ segment, index }) => ({ text: segment, index }));
 }
 
@@ -183,12 +185,13 @@ function wordSegmenter(): (text: string) => Unit[] {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
   return (text) => {
     const units: (Unit & { hasWord: boolean })[] = [];
-    for (const { segment, index, isWordLike = false } of segmenter.segment(text)) {
+    for (const { segment, index, isWordLike } of segmenter.segment(text)) {
       const current = units.at(-1);
-      if (!current || (isWordLike && current.hasWord)) units.push({ text: segment, index, hasWord: isWordLike });
+      const wordLike = Boolean(isWordLike);
+      if (!current || (wordLike && current.hasWord)) units.push({ text: segment, index, hasWord: wordLike });
       else {
         current.text += segment;
-        current.hasWord ||= isWordLike;
+        current.hasWord ||= wordLike;
       }
     }
     return units;

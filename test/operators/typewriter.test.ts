@@ -1,4 +1,4 @@
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { type SchedulerAction, type SchedulerLike, from, lastValueFrom, take, toArray } from 'rxjs';
 import { typewriter } from '../../src/operators/typewriter.js';
 import { chunkValues } from '../../src/testing/marbles.js';
 import type { ChatChunk, StreamChunk } from '../../src/core/types.js';
@@ -165,6 +165,131 @@ describe('typewriter payloads', () => {
       ['😀', ''],
       ['b', ''],
       ['', ''],
+    ]);
+  });
+});
+
+describe('typewriter, at the edges', () => {
+  /** Each emission as `time:text`, and `time:|` for completion. */
+  function timeline(
+    make: (
+      helpers: { cold: ReturnType<typeof marbles>['createColdObservable'] },
+      scheduler: ReturnType<typeof marbles>,
+    ) => {
+      subscribe: (observer: { next: (chunk: StreamChunk) => void; complete: () => void }) => unknown;
+    },
+  ): string[] {
+    const testScheduler = marbles();
+    const seen: string[] = [];
+    testScheduler.run(({ cold }) => {
+      make({ cold }, testScheduler).subscribe({
+        next: (chunk) => seen.push(`${testScheduler.now()}:${chunk.text}${chunk.done ? '(done)' : ''}`),
+        complete: () => seen.push(`${testScheduler.now()}:|`),
+      });
+    });
+    return seen;
+  }
+
+  it('catches up at once when its timers fire late (a busy event loop) and it trails by more than maxLagMs', () => {
+    const seen = timeline(({ cold }, testScheduler) => {
+      // Every timer fires 30 ms late.
+      const late: SchedulerLike = {
+        now: () => testScheduler.now(),
+        schedule<S>(work: (this: SchedulerAction<S>, state?: S) => void, delay = 0, state?: S) {
+          return testScheduler.schedule(work, delay + 30, state);
+        },
+      };
+      return cold('a|', chunkValues({ a: 'abcd' }, 'a')).pipe(typewriter(10, { maxLagMs: 20, scheduler: late }));
+    });
+    expect(seen).toEqual(['0:a', '35:b', '35:c', '35:d', '35:(done)', '35:|']);
+  });
+
+  it('paces maxLagMs from the arrival of the newest text, not of a chunk without text', () => {
+    const values = chunkValues({ a: 'abcdef', t: '', c: 'gh', d: '' }, 'd', { t: { thinking: 'hm' } });
+    const seen = timeline(({ cold }) => cold('a 4ms t 35ms c 9ms d|', values).pipe(typewriter(10, { maxLagMs: 30 })));
+    expect(seen).toEqual(['0:a', '6:b', '12:c', '18:d', '24:e', '41:f', '51:g', '61:h', '61:(done)', '61:|']);
+  });
+
+  it('types everything at once at a pace of 0, and the held unit when the source completes', () => {
+    const seen = timeline(({ cold }) => cold('a 20ms |', chunkValues({ a: 'Hi' })).pipe(typewriter(0)));
+    expect(seen).toEqual(['0:H', '21:i', '21:|']);
+  });
+
+  it('leaves no timer behind when an emission ends the subscription (take(1))', () => {
+    const testScheduler = marbles();
+    testScheduler.run(({ cold, expectObservable }) => {
+      const scheduler = trackTimers(testScheduler);
+      expectObservable(cold('a|', chunkValues({ a: 'Hello' })).pipe(typewriter(10, { scheduler }), take(1))).toBe('(h|)', {
+        h: typed('H'),
+      });
+      testScheduler.schedule(() => expect(scheduler.live).toBe(0), 1);
+    });
+  });
+
+  const typedOut = (chunks: StreamChunk[]) =>
+    lastValueFrom(from(chunks).pipe(typewriter(0), toArray())).then((out) =>
+      out.map(({ text, createdAt, thinking }) => [text, createdAt, thinking]),
+    );
+
+  it("gives each unit its own chunk's fields, and a payload only to the unit where its chunk began", async () => {
+    expect(
+      await typedOut([
+        { text: 'ab', createdAt: '1', done: false },
+        { text: 'cd', createdAt: '2', thinking: 'T', done: false },
+        { text: '', createdAt: '3', done: true },
+      ]),
+    ).toEqual([
+      ['a', '1', undefined],
+      ['b', '1', undefined],
+      ['c', '2', 'T'],
+      ['d', '2', undefined],
+      ['', '3', undefined],
+    ]);
+  });
+
+  it("gives the unit that starts a chunk's text that chunk's fields, not the held unit's", async () => {
+    expect(
+      await typedOut([
+        { text: 'ab', createdAt: '1', done: false },
+        { text: 'cd', createdAt: '2', done: true },
+      ]),
+    ).toEqual([
+      ['a', '1', undefined],
+      ['b', '1', undefined],
+      ['c', '2', undefined],
+      ['d', '2', undefined],
+      ['', '2', undefined],
+    ]);
+  });
+
+  it('keeps a letter and a combining mark from the supplementary planes whole when a chunk ends inside the mark', async () => {
+    // U+101FD PHAISTOS DISC SIGN COMBINING OBLIQUE STROKE is \ud800\uddfd: the first high surrogate.
+    expect(
+      await typedOut([
+        { text: 'xa\ud800', done: false },
+        { text: '\uddfdb', done: false },
+        { text: '', done: true },
+      ]),
+    ).toEqual([
+      ['x', undefined, undefined],
+      ['a\u{101FD}', undefined, undefined],
+      ['b', undefined, undefined],
+      ['', undefined, undefined],
+    ]);
+  });
+
+  it.each(['\ud800\udc00', '\udbff\udfff'])('keeps %j whole when a chunk ends between its halves', async (pair) => {
+    expect(
+      await typedOut([
+        { text: `a${pair[0]}`, done: false },
+        { text: `${pair[1]}b`, done: false },
+        { text: '', done: true },
+      ]),
+    ).toEqual([
+      ['a', undefined, undefined],
+      [pair, undefined, undefined],
+      ['b', undefined, undefined],
+      ['', undefined, undefined],
     ]);
   });
 });
