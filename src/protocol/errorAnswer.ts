@@ -57,9 +57,9 @@ function parseErrorJson(body: string): { error: string; signin_url?: string } | 
   const trimmed = body.trim();
   if (!trimmed.startsWith('{')) return undefined;
   try {
-    const value: unknown = JSON.parse(trimmed);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { error, signin_url } = value as Record<string, unknown>;
+    // An object: the text starts with '{'.
+    const value = JSON.parse(trimmed) as Record<string, unknown>;
+    const { error, signin_url } = value;
     return {
       error: typeof error === 'string' ? error : JSON.stringify(value).slice(0, MAX_BODY_EXCERPT),
       signin_url: typeof signin_url === 'string' ? signin_url : undefined,
