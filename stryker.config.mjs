@@ -1,7 +1,8 @@
 // StrykerJS (`npm run test:mutation`, not part of `npm test`): mutates the code whose bugs the ordinary
 // suite is most likely to miss (the wire protocol, the operators, the request with its timers, and
-// redaction) and runs the tests of those layers against each mutant. A full run takes hours on two
-// loaded cores; later runs are incremental (see `incrementalFile`). The score report is reports/mutation/.
+// redaction) and runs the tests of those layers against each mutant: only the suites that hold the
+// tests reaching it, up to the first that fails. Later runs are incremental (see `incrementalFile`).
+// The score report is reports/mutation/.
 
 import { fileURLToPath } from 'node:url';
 
@@ -38,13 +39,44 @@ export default {
   },
   // Each mutant runs only the tests that reached it in the first, instrumented run.
   coverageAnalysis: 'perTest',
-  // Survivors no test can kill (equivalent mutants: the behaviour is the same, only work is saved):
+  // Survivors no test can kill: equivalent mutants, whose behaviour is the same (only work is saved or
+  // spent), each with the reason it cannot differ.
   // - core/redact.ts `if (result.includes(secret))` → true: splitting on an absent secret changes nothing.
   // - core/errors.ts `if (!secrets.length) return this` → false: with no secret nothing is replaced and
   //   the unchanged error is returned anyway; `typeof value === 'string' && …includes…` → true: writing
   //   a cause's field back unchanged (a frozen one throws into the catch).
-  // - http/timers.ts `ms !== undefined` → true in `limit` (`undefined > 0` is false too), and
-  //   `if (this.idle !== undefined)` → true in `chunk()` (a timestamp nobody reads without an idle limit).
+  // - http/timers.ts `ms !== undefined` → true in `limit` (`undefined > 0` is false too);
+  //   `if (this.idle !== undefined)` → true in `chunk()` (a timestamp nobody reads without an idle limit);
+  //   `gapsToo = false` → true: the done line's 100 ms grace then also ends at the idle or first-token
+  //   deadline, so a finished answer completes a little sooner, with the same values.
+  // - http/request.ts: `if (!subscriber.closed)` → true before `subscriber.error`, and before `complete()`
+  //   in `completeAfterPendingReads` (RxJS ignores a closed subscriber's notifications); the two
+  //   `if (this.subscriber.closed) return` → false in `read()` (every later step checks it again);
+  //   `if (!this.sawLast)` → true before `parser.end` (values after the last are dropped in `onValue`);
+  //   `delivered = false` → true (set before every read); `maxBytes !== undefined` → true (`n > undefined`
+  //   is false); `!this.secrets.length` → false (redacting nothing decodes the same value again);
+  //   `settleWithin(…, true)` → false for an error body: the same error, only later when a first-token
+  //   or idle deadline is nearer than the error body's own limit.
+  // - protocol/jsonLexicon.ts `open.key === '__proto__'` → true: defineProperty with every flag set is
+  //   assignment, for any key of a plain object.
+  // - protocol/partialJsonParser.ts `i < text.length` → true or `<=` in `readAtom` (`charCodeAt` past the
+  //   end is NaN, not an atom character); a new container's `key: ''` (always set before it is read).
+  // - protocol/ndjson.ts: the `secrets = []` default (no text holds Stryker's string); `catch {}` emptied
+  //   (`values` is still undefined); a batch of exactly `maxLineBytes` → line by line (it cannot hold a
+  //   longer line, and both paths give the same values); `start <= text.length` in `parseLines` (one more
+  //   pass over an empty, so blank, line).
+  // - protocol/lines.ts: the token-line fast path made stricter (`isOptionalString` → false, a `typeof`
+  //   compared with '', `isPlainTokenLine(value) &&` → false) only sends a line to the io-ts codec, which
+  //   decodes it the same; `result._tag === 'Left'` → true and its 'unexpected shape' fallback: a value
+  //   the codec's `is` rejects, its `decode` rejects too.
+  // - protocol/errorAnswer.ts: the `secrets ?? []` default; `if (!trimmed) return undefined` → false
+  //   (an empty value is neither digits nor a date); `catch {}` emptied (the function returns undefined).
+  // - protocol/images.ts `start <= bytes.length`: one more pass adds `String.fromCharCode()`, ''.
+  // - operators/streamTimings.ts `counted > 1` → true or `>= 1`: with one token or none, `lastTokenAt >
+  //   firstTokenAt` is false anyway.
+  // - operators/typewriter.ts: `pace > 0` → `>= 0` in `burst` (4 / 0 is Infinity too) and `pace > 0` →
+  //   true or `>= 0` before scheduling (an extra tick that finds nothing to type); the six mutants of the
+  //   backlog's compaction (`head > queue.length / 2`), which only bounds memory.
   mutate: [
     'src/protocol/**/*.ts',
     'src/operators/**/*.ts',

@@ -4,6 +4,7 @@ import { type Observable, lastValueFrom, toArray } from 'rxjs';
 import { type Call, type RequestContext, expectNothing, jsonBody, readAnswer, streamLines } from '../../src/http/request.js';
 import type { TransportRequest, TransportResponse } from '../../src/http/transport.js';
 import { settle } from '../helpers.js';
+import { OllamaConfigError } from '../../src/core/errors.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -155,5 +156,46 @@ describe('a request', () => {
       { n: 2, done: false },
       { done: true },
     ]);
+  });
+
+  it('ignores a line after the last one even when both came in one read', async () => {
+    const { context } = transport(() => answer(200, '{"done":true}\n{"done":false}\n'));
+    expect(await settle(streamLines(context, show, lines))).toEqual({ values: [{ done: true }], completed: true });
+  });
+
+  it('explains a line that does not decode from its redacted copy, and shows none of a line that fails only for its secret', async () => {
+    const secret = 'sk-0123456789abcdefghij';
+    const strict = {
+      decode: (value: unknown) => {
+        if (typeof (value as { n?: unknown }).n !== 'number') throw new Error(`not a count: ${JSON.stringify(value).slice(0, 30)}`);
+        return value;
+      },
+      isLast: () => true,
+    };
+    // The message quotes 30 characters: the cut splits the secret, which a later redaction would miss.
+    const quoted = transport(() => answer(200, `{"n":"x","k":"${secret}"}\n`), { secrets: [secret] });
+    const { error } = await settle(streamLines(quoted.context, show, strict));
+    expect(String(error)).toContain('not a count: {"n":"x","k":"***"}');
+    expect(String(error)).not.toContain(secret.slice(0, 6));
+
+    const onlyForItsSecret = {
+      decode: (value: unknown) => {
+        if (JSON.stringify(value).includes(secret)) throw new Error(`refused ${JSON.stringify(value)}`);
+        return value;
+      },
+      isLast: () => true,
+    };
+    const hidden = transport(() => answer(200, `{"k":"${secret}"}\n`), { secrets: [secret] });
+    expect((await settle(streamLines(hidden.context, show, onlyForItsSecret))).error).toMatchObject({
+      kind: 'protocol',
+      message: "Ollama's answer to /api/show has a line that does not decode (not shown: it holds a secret)",
+    });
+  });
+});
+
+describe('jsonBody', () => {
+  it('is a configuration error for a value JSON cannot carry', () => {
+    expect(() => jsonBody({ n: 1n })).toThrow(OllamaConfigError);
+    expect(() => jsonBody({ n: 1n })).toThrow(/^Invalid ollama-rx request: .*BigInt/);
   });
 });

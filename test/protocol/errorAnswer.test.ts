@@ -18,6 +18,7 @@ describe('errorFromResponse', () => {
   });
 
   it.each([
+    [199, '{"error":"early"}', 'http'],
     [404, `{"error":"model 'llama9' not found"}`, 'model_not_found'],
     [500, `{"error":"model 'llama9' not found"}`, 'server'],
     [404, '{"error":"page not found"}', 'http'],
