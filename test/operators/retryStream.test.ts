@@ -123,6 +123,10 @@ describe('isRetryable', () => {
     ['HTTP without a status', error('http'), false],
     ['an unknown model', error('model_not_found', 404), false],
     ['a line that is not a chunk', error('protocol'), false],
+    ['HTTP 401', error('http', 401), false],
+    ['a network error after client.close()', error('network', undefined, new DOMException('closed', 'AbortError')), false],
+    ["the caller's own AbortSignal", new DOMException('cancelled', 'AbortError'), false],
+    ['a TypeError from user code', new TypeError('a bug in a map()'), false],
     ['an error that is not an OllamaError', Object.assign(new Error('x'), { kind: 'server' }), false],
     ['a string', 'server', false],
   ])('%s', (_, failure, retryable) => {

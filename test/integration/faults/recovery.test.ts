@@ -1,12 +1,10 @@
 import { lastValueFrom } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { OllamaClient } from '../../../src/client/client.js';
-import { OllamaError } from '../../../src/core/errors.js';
 import { collectText } from '../../../src/operators/collectText.js';
 import { resumable } from '../../../src/operators/resumable.js';
-import { isRetryable, retryStream } from '../../../src/operators/retryStream.js';
+import { retryStream } from '../../../src/operators/retryStream.js';
 import type { RecordedRequest, TestServer } from '../../../src/testing/server/index.js';
-import type { ChatRequest, GenerateRequest, StreamChunk } from '../../../src/core/types.js';
+import type { ChatRequest, GenerateRequest } from '../../../src/core/types.js';
 import { ollamaError, settle, texts } from '../../helpers.js';
 import { expectFailure, expectNothingLeftBehind, loopback } from './support.js';
 
@@ -43,67 +41,6 @@ function model(script: Parameters<TestServer['setModel']>[1]): { name: string; r
 }
 
 const fast = { delay: 1 };
-
-describe('isRetryable', () => {
-  it.each([
-    ['network', true, new OllamaError('network', 'reset')],
-    ['server (error line)', true, new OllamaError('server', 'CUDA error')],
-    ['server 500', true, new OllamaError('server', 'llama runner terminated', { statusCode: 500 })],
-    ['http 502 (HTML)', true, new OllamaError('http', 'HTTP 502: Bad Gateway', { statusCode: 502 })],
-    ['timeout connect', true, new OllamaError('timeout', 'timeout', { phase: 'connect' })],
-    ['timeout firstToken', true, new OllamaError('timeout', 'timeout', { phase: 'firstToken' })],
-    ['http 400', false, new OllamaError('http', 'model is required', { statusCode: 400 })],
-    ['http 401', false, new OllamaError('http', 'unauthorized', { statusCode: 401 })],
-    ['http 429 (rate limited)', true, new OllamaError('http', 'HTTP 429', { statusCode: 429 })],
-    ['http 408 (proxy timeout)', true, new OllamaError('http', 'HTTP 408', { statusCode: 408 })],
-    ['model_not_found', false, new OllamaError('model_not_found', "model 'x' not found", { statusCode: 404 })],
-    ['protocol', false, new OllamaError('protocol', 'not a chunk')],
-    ['network after client.close()', false, new OllamaError('network', 'closed', { cause: new DOMException('closed', 'AbortError') })],
-    ["the caller's AbortSignal", false, new DOMException('cancelled', 'AbortError')],
-    ['a TypeError from user code', false, new TypeError('a bug in a map()')],
-  ])('%s → retryable: %s', (_what, expected, error) => {
-    expect(isRetryable(error)).toBe(expected);
-  });
-});
-
-describe('retryStream in virtual time', () => {
-  const testScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-  const reset = new OllamaError('network', 'connection reset');
-
-  it('resubscribes after each delay, then passes the last error on', () => {
-    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<StreamChunk>('--#', undefined, reset);
-      expectObservable(source.pipe(retryStream({ count: 2, delay: 5 }))).toBe('16ms #', undefined, reset);
-      expectSubscriptions(source.subscriptions).toBe(['^-!', '7ms ^-!', '14ms ^-!']);
-    });
-  });
-
-  it('doubles the default delay: 500 ms, then 1 s', () => {
-    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold<StreamChunk>('#', undefined, reset);
-      expectObservable(source.pipe(retryStream())).toBe('1500ms #', undefined, reset);
-      expectSubscriptions(source.subscriptions).toBe(['(^!)', '500ms (^!)', '1500ms (^!)']);
-    });
-  });
-
-  it('never retries once a chunk was emitted', () => {
-    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const chunk = { text: 'Hi', done: false };
-      const source = cold<StreamChunk>('-a-#', { a: chunk }, reset);
-      expectObservable(source.pipe(retryStream({ delay: 1 }))).toBe('-a-#', { a: chunk }, reset);
-      expectSubscriptions(source.subscriptions).toBe('^--!');
-    });
-  });
-
-  it('never retries what a new request cannot fix', () => {
-    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const notFound = new OllamaError('model_not_found', "model 'x' not found", { statusCode: 404 });
-      const source = cold<StreamChunk>('--#', undefined, notFound);
-      expectObservable(source.pipe(retryStream({ delay: 1 }))).toBe('--#', undefined, notFound);
-      expectSubscriptions(source.subscriptions).toBe('^-!');
-    });
-  });
-});
 
 describe('retryStream against the test server', () => {
   it('retries 503s until the server answers, and streams the whole text once', async () => {
