@@ -222,6 +222,19 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     expect(await byTestId('answer').textContent()).toBe('');
   });
 
+  it("an Ollama that cannot be reached: the model list fails onto the error line, in the proxy's words", async () => {
+    const port = await closedPort();
+    const stranded = spawnExample(['demo', '--web'], { OLLAMA_HOST: `http://127.0.0.1:${port}`, OLLAMA_MODEL: 'chat' });
+    try {
+      await page.goto(await firstUrl(stranded));
+      await expect(byTestId('error').textContent({ timeout: 15_000 })).resolves.toBe(`server: connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(await page.locator('[data-testid="model"] option').allTextContents()).toEqual(['chat']);
+    } finally {
+      stranded.child.kill('SIGINT');
+      await stranded.exit;
+    }
+  });
+
   describe("the proxy cannot be used around Ollama's own protections (issue 21)", () => {
     /** A raw request to the page's server, with the Host and Origin a browser on another site would send. */
     function raw(path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders }> {
@@ -280,6 +293,15 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 });
+
+/** A loopback port nothing listens on: one just given up by a server. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** The first stdout line that starts with `http`: the page's URL. */
 async function firstUrl({ child, stdout, stderr }: Spawned): Promise<string> {
