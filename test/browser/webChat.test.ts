@@ -189,7 +189,8 @@ describeInChromium('the chat page (npm run demo -- --web) in Chromium', () => {
     const first = chatRequests().at(-1)!;
     await ask('second question');
 
-    await server.until(() => first.disconnectedAt && chatRequests().length > before + 1, 15_000);
+    // The body too: a request is recorded when it arrives, its body once read.
+    await server.until(() => first.disconnectedAt && chatRequests().length > before + 1 && chatRequests().at(-1)!.body, 15_000);
     const second = chatRequests().at(-1)!;
     const full = answerTo(second.body);
     await page.waitForFunction((text) => document.querySelector('[data-testid="answer"]')?.textContent === text, full, { timeout: 30_000 });
