@@ -120,13 +120,11 @@ export function chatResource(options: ChatResourceOptions = {}): ChatResource {
       if (lastQuestion >= 0) ask(shown.slice(0, lastQuestion + 1));
     },
     clear: () => {
-      stop();
+      request.reset();
       messages.set([]);
       answer.set('');
       thinking.set('');
       usage.set({ tokens: 0 });
-      request.error.set(undefined);
-      request.status.set('ready');
     },
     setMessages: (replacement) => {
       stop();

@@ -1,5 +1,6 @@
 import { signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
+import { messageOf } from '../core/describe.js';
 
 /** Where a request of a resource stands: `submitted` is sent with no token yet. */
 export type ResourceStatus = 'ready' | 'submitted' | 'streaming' | 'error';
@@ -19,7 +20,7 @@ export class RequestState {
       next,
       error: (failure: unknown) => {
         this.running = undefined;
-        this.error.set(failure instanceof Error ? failure : new Error(String(failure)));
+        this.error.set(failure instanceof Error ? failure : new Error(messageOf(failure)));
         this.status.set('error');
       },
       complete: () => {
@@ -32,6 +33,13 @@ export class RequestState {
   /** The first token (text or thinking) arrived. */
   started(): void {
     if (this.status() === 'submitted') this.status.set('streaming');
+  }
+
+  /** Aborts the running request and forgets its error: status `'ready'`. */
+  reset(): void {
+    this.stop();
+    this.error.set(undefined);
+    this.status.set('ready');
   }
 
   /** Aborts the running request; status `'ready'` at once. */

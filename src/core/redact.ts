@@ -1,5 +1,5 @@
 /** What a secret is replaced by, wherever it would be shown. */
-const REDACTED = '***';
+export const REDACTED = '***';
 
 /** `text` with every occurrence of `secrets` (longest first, as `HeaderPolicy` orders them) replaced by `***`. */
 export function redactText(text: string, secrets: readonly string[]): string {

@@ -1,6 +1,6 @@
 // The request's own decisions (headers, statuses, the body's end, cancellation) against a transport
 // double that records what it is asked; the same paths over real sockets are in test/integration/faults.
-import { type Observable, lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 import { type Call, type RequestContext, expectNothing, jsonBody, readAnswer, streamLines } from '../../src/http/request.js';
 import type { TransportRequest, TransportResponse } from '../../src/http/transport.js';
 import { settle } from '../helpers.js';
@@ -141,7 +141,7 @@ describe('a request', () => {
     let arrive!: (response: TransportResponse) => void;
     const readBody = jest.fn(() => Promise.resolve());
     const { context } = transport(() => new Promise<TransportResponse>((resolve) => (arrive = resolve)));
-    const subscription = (readAnswer(context, show, identity) as Observable<unknown>).subscribe();
+    const subscription = readAnswer(context, show, identity).subscribe();
     await Promise.resolve();
     subscription.unsubscribe();
     arrive({ status: 200, header: () => undefined, readBody });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { messageOf } from '../../core/describe.js';
 import { OllamaConfigError } from '../../core/errors.js';
 import { toRecording } from './normalise.js';
 import type { Har, Recording } from './types.js';
@@ -19,7 +20,7 @@ export function loadRecording(fileOrHar: string | Har | Recording): Recording {
   try {
     har = JSON.parse(readFileSync(fileOrHar, 'utf8')) as Har;
   } catch (error) {
-    throw new OllamaConfigError(`Cannot load the recording ${fileOrHar}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new OllamaConfigError(`Cannot load the recording ${fileOrHar}: ${messageOf(error)}`);
   }
   return toRecording(har);
 }

@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { REDACTED } from '../../core/redact.js';
 import type { HarHeader } from './types.js';
-
-const REDACTED = '***';
 
 /** Always secret, whatever the client's own list says. */
 const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];

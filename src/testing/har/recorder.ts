@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Dispatcher, request } from 'undici';
+import { messageOf } from '../../core/describe.js';
 import { OllamaConfigError } from '../../core/errors.js';
 import { readBytes, sendJson } from '../server/framing.js';
 import { writeHar } from './file.js';
@@ -135,10 +136,7 @@ async function record(req: IncomingMessage, res: ServerResponse, { upstream, isS
     answer = await request(target, { method: (req.method ?? 'GET') as 'GET', headers, body: body.length ? body : undefined, signal });
   } catch (error) {
     if (signal.aborted) res.destroy();
-    else
-      sendJson(res, 502, {
-        error: `the recorder could not reach ${upstream.origin}: ${error instanceof Error ? error.message : String(error)}`,
-      });
+    else sendJson(res, 502, { error: `the recorder could not reach ${upstream.origin}: ${messageOf(error)}` });
     return undefined;
   }
   const headersMs = elapsed();
